@@ -1,0 +1,665 @@
+"""The case engine's write path: one function per verb, all through ``_apply`` and the
+transition table in ``workflow``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pintu.accounts.access import Principal, principal_for
+from pintu.accounts.constants import VILLAGE_ROLES, Role
+from pintu.accounts.services import validate_nik, validate_phone
+from pintu.audit.services import audit_record
+from pintu.cases import tracking
+from pintu.cases.constants import CaseAction, CaseDocumentKind, CaseStatus, Channel
+from pintu.cases.models import Case, CaseDocument, CaseEvent, CaseParty
+from pintu.cases.policies import acting_unit
+from pintu.cases.workflow import Effect, Transition, step_allows, transition_for
+from pintu.catalog.constants import StepOwner
+from pintu.catalog.forms import clean_application_data
+from pintu.catalog.models import Service, ServiceVersion, WorkflowStep
+from pintu.catalog.selectors import version_with_details
+from pintu.core.calendar import WorkCalendar
+from pintu.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from pintu.documents.models import Upload
+from pintu.documents.services import inspect_file, upload_store
+from pintu.regions.constants import OrgUnitKind
+from pintu.regions.models import OrgUnit, Village
+from pintu.regions.selectors import district_office_for, village_office_for
+
+MAX_CODE_ATTEMPTS = 8
+HANDOVER_SLA_DAYS = 3  # working days for the village to hand the output over
+
+
+@dataclass
+class ApplicantData:
+    name: str = ""
+    nik: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    village_id: int | None = None
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def resolve_step_owner(step: WorkflowStep, case: Case) -> OrgUnit:
+    """The org unit that owns ``step`` for this case, decided now (not at configuration time)."""
+    if step.owner == StepOwner.SERVICE_AGENCY:
+        return case.agency
+    if case.applicant_village_id is None:
+        raise ValidationFailed(
+            "Layanan ini diproses lewat kantor desa/kecamatan: pilih desa/kelurahan domisili pemohon.",
+            code="case.village_required",
+            fields={"village": ["Pilih desa/kelurahan domisili pemohon."]},
+        )
+    if step.owner == StepOwner.APPLICANT_VILLAGE:
+        unit = village_office_for(case.applicant_village_id)
+    else:
+        village = Village.objects.only("district_id").get(pk=case.applicant_village_id)
+        unit = district_office_for(village.district_id)
+    if unit is None:
+        raise ValidationFailed(
+            "Desa/kelurahan pemohon berada di luar wilayah layanan atau kantornya belum terdaftar di Pintu. "
+            "Ajukan langsung ke instansi atau pilih desa domisili yang benar.",
+            code="case.no_office_for_village",
+            fields={"village": ["Desa/kelurahan ini belum dilayani Pintu."]},
+        )
+    return unit
+
+
+def _add_parties(case: Case, *units) -> None:
+    rows = [CaseParty(case=case, org_unit_id=u if isinstance(u, int) else u.pk) for u in units if u]
+    CaseParty.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _next_step(version_id: int, position: int) -> WorkflowStep | None:
+    return (
+        WorkflowStep.objects.filter(version_id=version_id, position__gt=position).order_by("position").first()
+    )
+
+
+def _record_event(
+    case: Case,
+    *,
+    action: str,
+    from_status: str,
+    actor,
+    actor_unit_id: int | None,
+    from_step_id: int | None,
+    from_owner_id: int | None,
+    note: str = "",
+    data: dict | None = None,
+    request_key: str | None = None,
+    at: dt.datetime,
+) -> CaseEvent:
+    case.event_count += 1
+    return CaseEvent.objects.create(
+        case=case,
+        seq=case.event_count,
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        from_step_id=from_step_id,
+        to_step_id=case.current_step_id,
+        from_owner_id=from_owner_id,
+        to_owner_id=case.current_owner_id,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_unit_id=actor_unit_id,
+        note=note,
+        data=data or {},
+        request_key=request_key or None,
+        at=at,
+    )
+
+
+def _check_upload_reference(upload: Upload, actor, formats: list[str], max_mb: int) -> None:
+    """An upload made earlier (API two-step submission) may be attached once, by its uploader."""
+    if upload.uploaded_by_id != actor.pk:
+        raise ValidationFailed("Berkas ini bukan unggahan Anda.", code="upload.not_owned")
+    if CaseDocument.objects.filter(upload=upload).exists():
+        raise ValidationFailed(
+            "Berkas ini sudah dilampirkan pada permohonan lain.", code="upload.already_used"
+        )
+    if upload.file_format not in formats:
+        allowed = ", ".join(f.upper() for f in formats)
+        raise ValidationFailed(
+            f"Jenis berkas tidak diterima untuk dokumen ini. Unggah berkas {allowed}.", code="upload.bad_type"
+        )
+    if upload.size > max_mb * 1024 * 1024:
+        raise ValidationFailed(f"Berkas terlalu besar; maksimum {max_mb} MB.", code="upload.too_large")
+
+
+def _check_documents(
+    version: ServiceVersion, documents: dict, *, require_all: bool, actor=None
+) -> list[tuple]:
+    """Inspect every file before anything is written; return [(requirement, file), ...]."""
+    requirements = {r.document_type.code: r for r in version.document_requirements.all()}
+    errors = {}
+    checked = []
+    for code, upload_file in (documents or {}).items():
+        requirement = requirements.get(code)
+        if requirement is None:
+            errors[f"documents.{code}"] = ["Dokumen ini tidak diminta oleh layanan."]
+            continue
+        if not upload_file:
+            continue
+        doc_type = requirement.document_type
+        try:
+            if isinstance(upload_file, Upload):
+                _check_upload_reference(upload_file, actor, doc_type.formats, doc_type.max_mb)
+            else:
+                inspect_file(upload_file, formats=doc_type.formats, max_mb=doc_type.max_mb)
+        except ValidationFailed as exc:
+            errors[f"documents.{code}"] = [str(exc.message)]
+            continue
+        checked.append((requirement, upload_file))
+    if require_all:
+        for code, requirement in requirements.items():
+            if requirement.required and not (documents or {}).get(code) and f"documents.{code}" not in errors:
+                errors[f"documents.{code}"] = [f"Unggah {requirement.document_type.name} (wajib)."]
+    if errors:
+        raise ValidationFailed(
+            "Dokumen persyaratan belum lengkap atau belum sesuai.",
+            code="case.documents_invalid",
+            fields=errors,
+        )
+    return checked
+
+
+def _store_documents(case: Case, checked: list[tuple], actor, *, supersede: bool) -> list[CaseDocument]:
+    stored = []
+    for requirement, upload_file in checked:
+        upload = (
+            upload_file
+            if isinstance(upload_file, Upload)
+            else upload_store(
+                actor=actor,
+                upload_file=upload_file,
+                formats=requirement.document_type.formats,
+                max_mb=requirement.document_type.max_mb,
+            )
+        )
+        if supersede:
+            CaseDocument.objects.filter(
+                case=case,
+                kind=CaseDocumentKind.REQUIREMENT,
+                document_type=requirement.document_type,
+                is_current=True,
+            ).update(is_current=False)
+        stored.append(
+            CaseDocument.objects.create(
+                case=case,
+                kind=CaseDocumentKind.REQUIREMENT,
+                document_type=requirement.document_type,
+                upload=upload,
+                added_by=actor,
+            )
+        )
+    return stored
+
+
+def _notify(event: CaseEvent) -> None:
+    from pintu.notifications.services import notifications_for_case_event
+
+    notifications_for_case_event(event)
+
+
+# --- submission ---------------------------------------------------------------------------------
+
+
+def _submission_context(principal: Principal, actor, service: Service, on_behalf_unit_id: int | None):
+    """(channel, opening unit) for this actor; raises PermissionDenied when they may not submit."""
+    if principal.is_citizen:
+        return Channel.ONLINE, None
+    village_units = principal.units_with(*VILLAGE_ROLES)
+    if village_units and (on_behalf_unit_id is None or on_behalf_unit_id in village_units):
+        if on_behalf_unit_id is None and len(village_units) > 1:
+            raise ValidationFailed(fields={"on_behalf_unit": ["Pilih kantor desa tempat Anda melayani."]})
+        unit_id = on_behalf_unit_id or next(iter(village_units))
+        return Channel.VILLAGE, OrgUnit.objects.get(pk=unit_id)
+    if principal.has_role(Role.AGENCY_FRONT_OFFICE, service.agency_id) and on_behalf_unit_id in (
+        None,
+        service.agency_id,
+    ):
+        return Channel.COUNTER, service.agency
+    raise PermissionDenied(
+        "Akun Anda tidak dapat mengajukan permohonan layanan ini. Warga mengajukan lewat akun warga; "
+        "petugas desa untuk warga desanya; petugas loket untuk layanan instansinya.",
+        code="case.submit_forbidden",
+    )
+
+
+def _applicant_snapshot(
+    actor, channel: str, opening_unit: OrgUnit | None, applicant: ApplicantData | None
+) -> dict:
+    applicant = applicant or ApplicantData()
+    errors = {}
+    if channel == Channel.ONLINE:
+        values = {
+            "applicant_user": actor,
+            "applicant_name": actor.full_name or actor.get_username(),
+            "applicant_nik": applicant.nik or actor.nik,
+            "applicant_phone": applicant.phone or actor.phone,
+            "applicant_email": actor.email,
+            "applicant_address": applicant.address or actor.address,
+            "applicant_village_id": applicant.village_id or actor.village_id,
+        }
+    else:
+        if len((applicant.name or "").strip()) < 3:
+            errors["applicant.name"] = ["Tulis nama lengkap pemohon sesuai KTP."]
+        if not applicant.nik:
+            errors["applicant.nik"] = ["NIK pemohon wajib diisi untuk permohonan lewat petugas."]
+        village_id = applicant.village_id
+        if channel == Channel.VILLAGE and village_id is None:
+            village_id = opening_unit.village_id
+        values = {
+            "applicant_user": None,
+            "applicant_name": " ".join((applicant.name or "").split()),
+            "applicant_nik": applicant.nik,
+            "applicant_phone": applicant.phone,
+            "applicant_email": (applicant.email or "").strip().lower(),
+            "applicant_address": (applicant.address or "").strip(),
+            "applicant_village_id": village_id,
+        }
+    if values["applicant_nik"]:
+        try:
+            values["applicant_nik"] = validate_nik(values["applicant_nik"])
+        except ValueError as exc:
+            errors["applicant.nik"] = [str(exc)]
+    if values["applicant_phone"]:
+        try:
+            values["applicant_phone"] = validate_phone(values["applicant_phone"])
+        except ValueError as exc:
+            errors["applicant.phone"] = [str(exc)]
+    if (
+        values["applicant_village_id"]
+        and not Village.objects.filter(pk=values["applicant_village_id"]).exists()
+    ):
+        errors["village"] = ["Desa/kelurahan tidak dikenal."]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return values
+
+
+@transaction.atomic
+def case_submit(
+    *,
+    actor,
+    service: Service,
+    form_data: dict,
+    documents: dict | None = None,
+    applicant: ApplicantData | None = None,
+    submission_key: str | None = None,
+    on_behalf_unit_id: int | None = None,
+    note: str = "",
+    channel: str | None = None,
+) -> tuple[Case, bool]:
+    """Submit an application. Returns ``(case, created)``; a retry with the same
+    ``submission_key`` by the same actor returns the first case with ``created=False``."""
+    submission_key = (submission_key or "").strip()[:64] or None
+    if submission_key:
+        existing = Case.objects.filter(submitted_by=actor, submission_key=submission_key).first()
+        if existing:
+            return existing, False
+    principal = principal_for(actor)
+    if not principal.is_authenticated:
+        raise PermissionDenied("Masuk terlebih dahulu untuk mengajukan permohonan.", code="auth.required")
+    if not service.is_available or service.published_version_id is None:
+        raise NotFound("Layanan tidak ditemukan atau belum diterbitkan.", code="catalog.service_not_found")
+    version = version_with_details(service.published_version_id)
+    resolved_channel, opening_unit = _submission_context(principal, actor, service, on_behalf_unit_id)
+    if channel == Channel.API and resolved_channel == Channel.COUNTER:
+        resolved_channel = Channel.API
+    cleaned = clean_application_data(version, form_data)
+    snapshot = _applicant_snapshot(actor, resolved_channel, opening_unit, applicant)
+    checked = _check_documents(version, documents or {}, require_all=True, actor=actor)
+    steps = list(version.steps.all())
+    first_step = steps[0]
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    calendar = WorkCalendar(service.agency.regency.code)
+    case = Case(
+        service=service,
+        service_version=version,
+        agency=service.agency,
+        status=CaseStatus.IN_PROGRESS,
+        channel=resolved_channel,
+        opened_by_unit=opening_unit,
+        submitted_by=actor,
+        submission_key=submission_key,
+        form_data=cleaned,
+        submitted_at=now,
+        due_date=calendar.add_working_days(today, version.time_limit_days),
+        current_step=first_step,
+        step_started_at=now,
+        step_due_date=calendar.add_working_days(today, first_step.sla_days),
+        **snapshot,
+    )
+    case.current_owner = resolve_step_owner(first_step, case)
+    if opening_unit is not None and case.current_owner_id == opening_unit.pk:
+        case.current_assignee = actor
+    for _attempt in range(MAX_CODE_ATTEMPTS):
+        case.tracking_code = tracking.new_code()
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+            break
+        except IntegrityError:
+            case.pk = None
+            if submission_key:
+                existing = Case.objects.filter(submitted_by=actor, submission_key=submission_key).first()
+                if existing:
+                    return existing, False
+    else:  # pragma: no cover - 16**10 codes make this practically unreachable
+        raise RuntimeError("could not allocate a unique tracking code")
+
+    _store_documents(case, checked, actor, supersede=False)
+    _add_parties(case, opening_unit, case.agency, case.current_owner)
+    actor_unit_id = opening_unit.pk if opening_unit else None
+    event = _record_event(
+        case,
+        action=CaseAction.SUBMIT,
+        from_status="",
+        actor=actor,
+        actor_unit_id=actor_unit_id,
+        from_step_id=None,
+        from_owner_id=None,
+        note=note.strip(),
+        data={"channel": resolved_channel},
+        request_key=submission_key,
+        at=now,
+    )
+    case.save(update_fields=["event_count"])
+    audit_record(
+        actor=actor,
+        verb="case.submit",
+        obj=case,
+        changes={"service": service.code, "version": version.number, "channel": resolved_channel},
+    )
+    _notify(event)
+    return case, True
+
+
+# --- transitions --------------------------------------------------------------------------------
+
+
+def _lock_case(case_or_code) -> Case:
+    code = case_or_code.tracking_code if isinstance(case_or_code, Case) else tracking.normalize(case_or_code)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("current_step", "agency__regency", "service")
+        .filter(tracking_code=code)
+        .first()
+    )
+    if case is None:
+        raise NotFound("Permohonan tidak ditemukan.", code="case.not_found")
+    return case
+
+
+def _apply(
+    *,
+    actor,
+    case_or_code,
+    action: str,
+    note: str = "",
+    request_key: str | None = None,
+    data: dict | None = None,
+    before_event=None,
+) -> Case:
+    transition: Transition | None = transition_for(action)
+    if transition is None:
+        raise InvalidTransition(f"Tindakan '{action}' tidak dikenal.")
+    case = _lock_case(case_or_code)
+    request_key = (request_key or "").strip()[:64] or None
+    if (
+        request_key
+        and CaseEvent.objects.filter(case=case, request_key=request_key, actor_id=actor.pk).exists()
+    ):
+        return case  # a retried request: the first one already did the work
+    principal = principal_for(actor)
+    allowed, actor_unit_id = acting_unit(principal, case, transition)
+    if not allowed:
+        raise PermissionDenied(code="case.forbidden")
+    step_kind = case.current_step.kind if case.current_step_id else None
+    if case.status not in transition.sources or not step_allows(transition, step_kind):
+        raise InvalidTransition(
+            f"Tindakan ini tidak dapat dilakukan: status permohonan sekarang "
+            f'"{CaseStatus(case.status).label}". Muat ulang halaman untuk melihat keadaan terbaru.'
+        )
+    note = (note or "").strip()
+    if transition.note_required and not note:
+        raise ValidationFailed(
+            fields={"note": ["Tuliskan alasan yang jelas; pemohon akan membacanya."]},
+            code="case.note_required",
+        )
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    calendar = WorkCalendar(case.agency.regency.code)
+    from_status, from_step_id, from_owner_id = case.status, case.current_step_id, case.current_owner_id
+    extra = dict(data or {})
+    if before_event is not None:
+        extra.update(before_event(case) or {})
+
+    effect = transition.effect
+    if effect == Effect.ASSIGN:
+        case.current_assignee = actor
+    elif effect == Effect.STAY:
+        case.status = transition.target
+        case.current_assignee = case.current_assignee or actor
+    elif effect == Effect.ADVANCE:
+        next_step = _next_step(case.service_version_id, case.current_step.position)
+        if next_step is None:
+            raise InvalidTransition("Ini langkah terakhir; tidak ada langkah berikutnya.")
+        case.status = transition.target
+        case.current_step = next_step
+        case.current_owner = resolve_step_owner(next_step, case)
+        case.current_assignee = None
+        case.step_started_at = now
+        case.step_due_date = calendar.add_working_days(today, next_step.sla_days)
+    elif effect == Effect.PAUSE:
+        case.status = transition.target
+        case.paused_on = today
+        case.return_reason = note
+    elif effect == Effect.RESUME:
+        shift = calendar.working_days_between(case.paused_on or today, today)
+        case.status = transition.target
+        case.due_date = calendar.add_working_days(case.due_date, shift)
+        if case.step_due_date:
+            case.step_due_date = calendar.add_working_days(case.step_due_date, shift)
+        case.paused_working_days += shift
+        case.paused_on = None
+        case.return_reason = ""
+        extra["paused_working_days"] = shift
+    elif effect == Effect.ISSUE:
+        handover_unit = case.opened_by_unit if case.channel == Channel.VILLAGE else None
+        if handover_unit is not None:
+            case.status = CaseStatus.READY_FOR_HANDOVER
+            case.current_owner = handover_unit
+            case.step_due_date = calendar.add_working_days(today, HANDOVER_SLA_DAYS)
+        else:
+            case.status = CaseStatus.COMPLETED
+            case.current_owner = None
+            case.closed_at = now
+            case.step_due_date = None
+        case.current_step = None
+        case.current_assignee = None
+    elif effect == Effect.CLOSE:
+        case.status = transition.target
+        case.closed_at = now
+        case.current_assignee = None
+        case.current_owner = None
+        case.step_due_date = None
+    else:  # pragma: no cover - the table only names known effects
+        raise AssertionError(effect)
+
+    if case.current_owner_id and case.current_owner_id != from_owner_id:
+        _add_parties(case, case.current_owner_id)
+    event = _record_event(
+        case,
+        action=action,
+        from_status=from_status,
+        actor=actor,
+        actor_unit_id=actor_unit_id,
+        from_step_id=from_step_id,
+        from_owner_id=from_owner_id,
+        note=note,
+        data=extra,
+        request_key=request_key,
+        at=now,
+    )
+    case.save()
+    audit_record(
+        actor=actor,
+        verb=f"case.{action}",
+        obj=case,
+        changes={"status": [from_status, case.status], "owner": [from_owner_id, case.current_owner_id]},
+    )
+    _notify(event)
+    return case
+
+
+@transaction.atomic
+def case_claim(*, actor, case, request_key=None) -> Case:
+    return _apply(actor=actor, case_or_code=case, action=CaseAction.CLAIM, request_key=request_key)
+
+
+@transaction.atomic
+def case_verify(*, actor, case, note="", request_key=None) -> Case:
+    return _apply(
+        actor=actor, case_or_code=case, action=CaseAction.VERIFY, note=note, request_key=request_key
+    )
+
+
+@transaction.atomic
+def case_forward(*, actor, case, note="", request_key=None) -> Case:
+    return _apply(
+        actor=actor, case_or_code=case, action=CaseAction.FORWARD, note=note, request_key=request_key
+    )
+
+
+@transaction.atomic
+def case_approve(*, actor, case, note="", request_key=None) -> Case:
+    return _apply(
+        actor=actor, case_or_code=case, action=CaseAction.APPROVE, note=note, request_key=request_key
+    )
+
+
+@transaction.atomic
+def case_return(*, actor, case, note, request_key=None) -> Case:
+    return _apply(
+        actor=actor, case_or_code=case, action=CaseAction.RETURN, note=note, request_key=request_key
+    )
+
+
+@transaction.atomic
+def case_reject(*, actor, case, note, request_key=None) -> Case:
+    return _apply(
+        actor=actor, case_or_code=case, action=CaseAction.REJECT, note=note, request_key=request_key
+    )
+
+
+@transaction.atomic
+def case_withdraw(*, actor, case, note="", request_key=None) -> Case:
+    return _apply(
+        actor=actor, case_or_code=case, action=CaseAction.WITHDRAW, note=note, request_key=request_key
+    )
+
+
+@transaction.atomic
+def case_hand_over(*, actor, case, note="", request_key=None) -> Case:
+    return _apply(
+        actor=actor, case_or_code=case, action=CaseAction.HAND_OVER, note=note, request_key=request_key
+    )
+
+
+@transaction.atomic
+def case_resubmit(
+    *, actor, case, note="", form_data: dict | None = None, documents: dict | None = None, request_key=None
+) -> Case:
+    """The applicant answers a return: a note, and optionally corrected form data and documents."""
+
+    def before_event(target: Case) -> dict:
+        version = version_with_details(target.service_version_id)
+        cleaned = clean_application_data(version, {**target.form_data, **form_data}) if form_data else None
+        checked = _check_documents(version, documents or {}, require_all=False, actor=actor)
+        if not (note or "").strip() and not checked and cleaned is None:
+            raise ValidationFailed(
+                fields={"note": ["Jelaskan perbaikan yang Anda lakukan atau unggah dokumen perbaikan."]},
+                code="case.note_required",
+            )
+        changes = {}
+        if cleaned is not None and cleaned != target.form_data:
+            changes["form_data_before"] = target.form_data
+            target.form_data = cleaned
+        stored = _store_documents(target, checked, actor, supersede=True)
+        if stored:
+            changes["documents"] = [doc.document_type.code for doc in stored]
+        return changes
+
+    return _apply(
+        actor=actor,
+        case_or_code=case,
+        action=CaseAction.RESUBMIT,
+        note=note or "Perbaikan dikirim.",
+        request_key=request_key,
+        before_event=before_event,
+    )
+
+
+@transaction.atomic
+def case_issue(*, actor, case, output_file, note="", request_key=None) -> Case:
+    """Record the issued output (an uploaded file for now) and finish the last step."""
+
+    def before_event(target: Case) -> dict:
+        if not output_file:
+            raise ValidationFailed(
+                fields={"output": ["Unggah dokumen hasil layanan (PDF)."]}, code="case.output_required"
+            )
+        try:
+            if isinstance(output_file, Upload):
+                _check_upload_reference(
+                    output_file, actor, ["pdf", "jpg", "png"], settings.PINTU_UPLOAD_MAX_MB
+                )
+                upload = output_file
+            else:
+                upload = upload_store(actor=actor, upload_file=output_file, formats=["pdf", "jpg", "png"])
+        except ValidationFailed as exc:
+            raise ValidationFailed(fields={"output": [str(exc.message)]}, code=exc.code) from exc
+        document = CaseDocument.objects.create(
+            case=target, kind=CaseDocumentKind.OUTPUT, upload=upload, added_by=actor
+        )
+        return {"output_document": document.pk, "sha256": upload.sha256}
+
+    return _apply(
+        actor=actor,
+        case_or_code=case,
+        action=CaseAction.ISSUE,
+        note=note,
+        request_key=request_key,
+        before_event=before_event,
+    )
+
+
+CASE_VERBS = {
+    CaseAction.CLAIM: case_claim,
+    CaseAction.VERIFY: case_verify,
+    CaseAction.FORWARD: case_forward,
+    CaseAction.APPROVE: case_approve,
+    CaseAction.RETURN: case_return,
+    CaseAction.REJECT: case_reject,
+    CaseAction.WITHDRAW: case_withdraw,
+    CaseAction.HAND_OVER: case_hand_over,
+    CaseAction.RESUBMIT: case_resubmit,
+    CaseAction.ISSUE: case_issue,
+}
+
+# Kinds of org units that can open a case at a counter (used by pages to offer the form).
+FRONT_DOOR_UNIT_KINDS = (OrgUnitKind.VILLAGE_OFFICE, OrgUnitKind.AGENCY)

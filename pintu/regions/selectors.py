@@ -1,0 +1,40 @@
+"""Reads of regions and org units."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from pintu.regions.constants import OrgUnitKind
+from pintu.regions.models import OrgUnit, Regency, Village
+
+
+def deployment_regency() -> Regency:
+    return Regency.objects.get(code=settings.PINTU_REGENCY_CODE)
+
+
+def village_office_for(village_id: int) -> OrgUnit | None:
+    return OrgUnit.objects.filter(
+        kind=OrgUnitKind.VILLAGE_OFFICE, village_id=village_id, is_active=True
+    ).first()
+
+
+def district_office_for(district_id: int) -> OrgUnit | None:
+    return OrgUnit.objects.filter(
+        kind=OrgUnitKind.DISTRICT_OFFICE, district_id=district_id, is_active=True
+    ).first()
+
+
+def villages_of_regency(regency_code: str | None = None):
+    code = regency_code or settings.PINTU_REGENCY_CODE
+    return (
+        Village.objects.filter(district__regency__code=code)
+        .select_related("district")
+        .order_by("district__name", "name")
+    )
+
+
+def agencies(regency_code: str | None = None):
+    code = regency_code or settings.PINTU_REGENCY_CODE
+    return OrgUnit.objects.filter(kind=OrgUnitKind.AGENCY, regency__code=code, is_active=True).order_by(
+        "name"
+    )
