@@ -51,3 +51,7 @@ class CaseDocumentKind(models.TextChoices):
 
 # Actions that the public tracking page does not list (internal bookkeeping).
 PRIVATE_ACTIONS = frozenset({CaseAction.CLAIM})
+# Actions whose note is written to (or by) the applicant.
+APPLICANT_FACING_ACTIONS = frozenset(
+    {CaseAction.SUBMIT, CaseAction.RETURN, CaseAction.RESUBMIT, CaseAction.REJECT, CaseAction.WITHDRAW}
+)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pintu.cases.constants import (
     ACTIONABLE_STATUSES,
+    APPLICANT_FACING_ACTIONS,
     OPEN_STATUSES,
     CaseAction,
     CaseDocumentKind,
@@ -158,6 +159,11 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.action}"
+
+    @property
+    def note_for_applicant(self) -> str:
+        """The note if it is addressed to the applicant (returns, rejections, their own notes)."""
+        return self.note if self.action in APPLICANT_FACING_ACTIONS else ""
 
 
 class CaseParty(models.Model):

@@ -530,4 +530,5 @@ def service_define(*, actor, agency, definition: dict) -> tuple[Service, bool]:
     )
     service_draft_set_steps(actor=actor, version=draft, steps=definition.get("steps", []))
     service_version_publish(actor=actor, version=draft)
+    service.refresh_from_db()
     return service, True

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from pintu.cases import selectors as case_selectors
 from pintu.cases.constants import ACTIONABLE_STATUSES, CaseAction, CaseStatus
 from pintu.cases.policies import allowed_actions
 from pintu.cases.services import CASE_VERBS
-from pintu.catalog.models import Service
+from pintu.catalog.models import FormField, Service, WorkflowStep
 from pintu.catalog.selectors import catalogue_services, published_service
 from pintu.core.errors import DomainError, NotFound
 from pintu.portal.application import build_forms, submit
@@ -92,11 +93,38 @@ def queue(request):
     return render(request, template, context)
 
 
+def _form_rows(case) -> list[tuple[str, str]]:
+    fields = {f.key: f for f in FormField.objects.filter(version_id=case.service_version_id)}
+    rows = []
+    for key, value in case.form_data.items():
+        field = fields.get(key)
+        if value is True:
+            value = _("Ya")
+        rows.append((field.label if field else key, value))
+    return rows
+
+
 def _case_context(request, case):
     principal = request.principal
+    actions = allowed_actions(principal, case)
+    documents_form = None
+    if CaseAction.RESUBMIT in actions:
+        documents_form = _revision_documents_form(case)
+    next_step = None
+    if case.current_step_id:
+        next_step = (
+            WorkflowStep.objects.filter(
+                version_id=case.service_version_id, position__gt=case.current_step.position
+            )
+            .order_by("position")
+            .first()
+        )
     return {
+        "form_rows": _form_rows(case),
+        "next_step": next_step,
+        "documents_form": documents_form,
         "case": case,
-        "actions": allowed_actions(principal, case),
+        "actions": actions,
         "request_key": uuid.uuid4().hex,
         "outputs": case_selectors.output_documents(case),
         "requirements": [d for d in case.documents.all() if d.kind == "requirement"],
@@ -104,6 +132,18 @@ def _case_context(request, case):
         "front_door": bool(_front_door_units(principal)),
         "village_units": _village_units(principal),
     }
+
+
+def _revision_documents_form(case, data=None, files=None):
+    from django import forms
+
+    from pintu.catalog.selectors import version_with_details
+    from pintu.portal.forms import documents_fields
+
+    version = version_with_details(case.service_version_id)
+    return type("RevisionDocumentsForm", (forms.Form,), documents_fields(version, required=False))(
+        data, files
+    )
 
 
 @staff_required
@@ -147,6 +187,12 @@ def case_action(request, code, action):
         kwargs["note"] = request.POST.get("note", "")
     if action == CaseAction.ISSUE:
         kwargs["output_file"] = request.FILES.get("output")
+    if action == CaseAction.RESUBMIT:
+        form = _revision_documents_form(case, request.POST, request.FILES)
+        form.is_valid()
+        kwargs["documents"] = {
+            name.removeprefix("doc_"): file for name, file in form.cleaned_data.items() if file
+        }
     try:
         verb(**kwargs)
     except DomainError as exc:
@@ -220,6 +266,9 @@ def new_case_form(request, code):
             "forms": bundle,
             "units": units,
             "unit": unit,
+            "action_url": f"{reverse('office:new_case_form', args=[service.code])}?unit={unit.pk}"
+            if unit
+            else "",
             "front_door": True,
             "village_units": _village_units(request.principal),
         },

@@ -65,7 +65,7 @@ def service_detail(request, code):
         service, version = published_service(code)
     except NotFound as exc:
         raise Http404 from exc
-    components = [(label, getattr(version, name)) for name, label in STANDARD_COMPONENTS]
+    components = [(name, label, getattr(version, name)) for name, label in STANDARD_COMPONENTS]
     return render(
         request,
         "portal/service_detail.html",
