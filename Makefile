@@ -23,27 +23,35 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 install: $(VENV)/.installed messages
 
 messages: $(VENV)/.installed
-	$(MANAGE) compilemessages_py
+	DJANGO_SETTINGS_MODULE=pintu.test_settings $(MANAGE) compilemessages_py
 
 ## Set up a demo on SQLite with Banyuwangi data and serve it at http://127.0.0.1:8000
+demo: export PINTU_DEBUG = 1
+demo: export PINTU_EMAIL_BACKEND = django.core.mail.backends.filebased.EmailBackend
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_setup
 	@echo ""
-	@echo "Pintu is at http://127.0.0.1:8000  (demo accounts: see README.md, password: pintu-demo-2026)"
+	@echo "Pintu: http://127.0.0.1:8000  — demo accounts in README.md, password pintu-demo-2026"
+	@echo "E-mail notifications are written to var/mail/, SMS/WhatsApp messages to this log."
 	$(MANAGE) demo_serve --addr 127.0.0.1:8000
 
-## Run the whole suite (honours DATABASE_URL; unset = SQLite)
+## Run the whole suite (honours DATABASE_URL; unset = SQLite): lint, migrations, API schema drift, tests
+test: export DJANGO_SETTINGS_MODULE = pintu.test_settings
 test: install
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) spectacular --file .openapi.generated.yaml --validate --fail-on-warn
-	diff -u openapi.yaml .openapi.generated.yaml && rm -f .openapi.generated.yaml
+	@diff -u openapi.yaml .openapi.generated.yaml || (echo "openapi.yaml is out of date: run 'make schema' and commit it" && exit 1)
+	@rm -f .openapi.generated.yaml
 	$(PY) -m pytest -q
 
+test-fast: export DJANGO_SETTINGS_MODULE = pintu.test_settings
 test-fast: install
 	$(PY) -m pytest -q -m "not e2e"
 
+test-e2e: export DJANGO_SETTINGS_MODULE = pintu.test_settings
 test-e2e: install
 	$(PY) -m pytest -q -m e2e
 
@@ -56,6 +64,7 @@ format: install
 	$(PY) -m ruff format .
 
 ## Regenerate the committed OpenAPI schema
+schema: export DJANGO_SETTINGS_MODULE = pintu.test_settings
 schema: install
 	$(MANAGE) spectacular --file openapi.yaml --validate --fail-on-warn
 

@@ -54,7 +54,7 @@ class CaseFactory(factory.Factory):
     ``CaseFactory(world=world, state="approved")`` or ``CaseFactory(world=world,
     service="village", channel="village", state="ready_for_handover")``.
 
-    states: submitted, verified, forwarded (at the next step), approved (at issuance),
+    states: submitted, verified, forwarded (at the next step), at_approval, approved (at issuance),
     returned, resubmitted, rejected, withdrawn, issued (completed or ready_for_handover),
     completed.
     """
@@ -144,6 +144,12 @@ def drive_case(world, case, state, *, applicant_actor):
     elif state == "forwarded":
         step_once()
         step_once()
+    elif state == "at_approval":
+        for _ in range(10):
+            case.refresh_from_db()
+            if case.current_step.kind == "approval":
+                return
+            step_once()
     elif state in ("returned", "resubmitted"):
         cs.case_return(actor=officer_for(world, case), case=case, note="Foto KTP buram, unggah ulang.")
         if state == "resubmitted":

@@ -3,7 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,7 +24,7 @@ from pintu.accounts.services import (
     staff_user_create,
     totp_remove,
 )
-from pintu.core.admin import ConsoleForm, ConsoleModelAdmin, DefaultedListFilter
+from pintu.core.admin import ConsoleForm, ConsoleModelAdmin, DefaultedListFilter, changed_values
 from pintu.core.services import USER_UPDATE_FIELDS, user_update
 from pintu.regions.models import OrgUnit
 
@@ -132,9 +133,7 @@ class UserAdmin(ConsoleModelAdmin):
         )
 
     def update_object(self, request, obj, form):
-        return user_update(
-            actor=request.user, user=obj, **{k: form.cleaned_data[k] for k in USER_UPDATE_FIELDS}
-        )
+        return user_update(actor=request.user, user=obj, **changed_values(form, USER_UPDATE_FIELDS))
 
     @admin.display(description=_("peran aktif"))
     def roles_summary(self, obj):
@@ -265,7 +264,9 @@ class RoleAssignmentAdmin(ConsoleModelAdmin):
         """Confirm (GET) and revoke (POST) one grant; linked from the user's page."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        assignment = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        assignment = self.get_object(request, unquote(object_id))
+        if assignment is None:
+            raise Http404
         next_url = request.POST.get("next") or request.GET.get("next") or ""
         if not url_has_allowed_host_and_scheme(
             next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

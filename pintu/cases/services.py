@@ -310,6 +310,7 @@ def case_submit(
     principal = principal_for(actor)
     if not principal.is_authenticated:
         raise PermissionDenied("Masuk terlebih dahulu untuk mengajukan permohonan.", code="auth.required")
+    service = Service.objects.select_related("agency__regency").get(pk=service.pk)  # the version published now
     if not service.is_available or service.published_version_id is None:
         raise NotFound("Layanan tidak ditemukan atau belum diterbitkan.", code="catalog.service_not_found")
     version = version_with_details(service.published_version_id)
@@ -423,16 +424,16 @@ def _apply(
         and CaseEvent.objects.filter(case=case, request_key=request_key, actor_id=actor.pk).exists()
     ):
         return case  # a retried request: the first one already did the work
-    principal = principal_for(actor)
-    allowed, actor_unit_id = acting_unit(principal, case, transition)
-    if not allowed:
-        raise PermissionDenied(code="case.forbidden")
     step_kind = case.current_step.kind if case.current_step_id else None
     if case.status not in transition.sources or not step_allows(transition, step_kind):
         raise InvalidTransition(
             f"Tindakan ini tidak dapat dilakukan: status permohonan sekarang "
             f'"{CaseStatus(case.status).label}". Muat ulang halaman untuk melihat keadaan terbaru.'
         )
+    principal = principal_for(actor)
+    allowed, actor_unit_id = acting_unit(principal, case, transition)
+    if not allowed:
+        raise PermissionDenied(code="case.forbidden")
     note = (note or "").strip()
     if transition.note_required and not note:
         raise ValidationFailed(

@@ -48,8 +48,27 @@ def _phone_validator(value):
         raise ValidationError(str(exc)) from exc
 
 
+def _messages(field) -> dict:
+    return {
+        "required": f"{field.label} wajib diisi.",
+        "max_length": "Terlalu panjang: maksimal %(limit_value)d karakter (sekarang %(show_value)d).",
+        "min_length": "Terlalu pendek: minimal %(limit_value)d karakter.",
+        "invalid": {
+            FieldKind.DATE: "Tanggal tidak valid; isi tanggal yang ada di kalender (misalnya 17-08-2025).",
+            FieldKind.NUMBER: "Isi dengan angka.",
+            FieldKind.EMAIL: "Alamat surel tidak valid, contoh: nama@contoh.id.",
+        }.get(field.kind, "Isian tidak valid."),
+        "invalid_choice": "Pilih salah satu pilihan yang tersedia.",
+    }
+
+
 def _form_field(field) -> forms.Field:
-    common = {"label": field.label, "required": field.required, "help_text": field.help_text}
+    common = {
+        "label": field.label,
+        "required": field.required,
+        "help_text": field.help_text,
+        "error_messages": _messages(field),
+    }
     kind = field.kind
     if kind == FieldKind.TEXT:
         return forms.CharField(max_length=field.max_length or 200, **common)

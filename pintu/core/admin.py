@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import InlineForeignKeyField, construct_instance
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +93,34 @@ def live_forms(formset) -> list:
     return [form for _, form in sorted(ordered, key=lambda item: item[0])]
 
 
+class CleanTextField(forms.CharField):
+    """Text as it is stored: outer spaces trimmed, line ends LF (browsers send CRLF). A value
+    that differs from the stored one only in that counts as unchanged."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        return self.to_python(initial if initial is not None else "") != self.to_python(data)
+
+
+class CleanTextMixin:
+    """Plain text columns get :class:`CleanTextField`, so an untouched page saves nothing."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if type(db_field) in (models.CharField, models.TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", CleanTextField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def changed_values(form, names) -> dict:
+    """The cleaned values of the fields among ``names`` that the user changed."""
+    return {name: form.cleaned_data[name] for name in names if name in form.changed_data}
+
+
 class ConsoleForm(forms.ModelForm):
     """Parses and type-checks input, and checks single-field uniqueness (``unique=True``).
 
@@ -124,7 +153,7 @@ class ConsoleInlineForm(ConsoleForm):
         return None
 
 
-class ConsoleModelAdmin(RegencyAdminOnly, admin.ModelAdmin):
+class ConsoleModelAdmin(CleanTextMixin, RegencyAdminOnly, admin.ModelAdmin):
     """A regency-admin page whose writes all go through service functions.
 
     Subclasses implement ``create_object(request, form)`` and/or ``update_object(request, obj,
@@ -142,6 +171,16 @@ class ConsoleModelAdmin(RegencyAdminOnly, admin.ModelAdmin):
 
     def update_object(self, request, obj, form):
         raise PermissionDenied
+
+    def _has_hook(self, name: str) -> bool:
+        return getattr(type(self), name) is not getattr(ConsoleModelAdmin, name)
+
+    # No service hook, no add or change page: a subclass cannot fall back to Django's save.
+    def has_add_permission(self, request, *args):
+        return self._has_hook("create_object") and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self._has_hook("update_object") and super().has_change_permission(request, obj)
 
     # --- the only write path ----------------------------------------------------------------
 
@@ -213,7 +252,7 @@ class ConsoleModelAdmin(RegencyAdminOnly, admin.ModelAdmin):
         self.message_user(request, f"{prefix}{' '.join(parts)}", level=messages.ERROR)
 
 
-class ConsoleInline(RegencyAdminOnly, admin.TabularInline):
+class ConsoleInline(CleanTextMixin, RegencyAdminOnly, admin.TabularInline):
     """Rows of a parent edited as one list: the formset's live rows (in order, minus deleted)
     go to one service call, ``save_rows``, which replaces the parent's rows.
 
@@ -280,7 +319,6 @@ class DayOffAdmin(ConsoleModelAdmin):
     list_display = ["date", "name", "regency_code"]
     search_fields = ["name"]
     date_hierarchy = "date"
-    fields = ["date", "name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(regency_code=settings.PINTU_REGENCY_CODE)

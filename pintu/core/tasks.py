@@ -23,19 +23,33 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
         transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
 
 
-def run_pending_tasks(*, max_tasks: int | None = None, queue_names: tuple[str, ...] = ("*",)) -> int:
-    """Run every ready task in this process and return how many ran (tests, demo, cron)."""
-    from django_tasks_db.management.commands.db_worker import Worker
+def run_pending_tasks(*, max_tasks: int | None = None) -> int:
+    """Run every ready task in this process and return how many ran (tests, demo set-up).
 
-    worker = Worker(
-        queue_names=list(queue_names),
+    Same claim-and-run steps as the worker, without its connection recycling, so it also works
+    inside a test's transaction.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
+
+    runner = Worker(
+        queue_names=["*"],
         interval=0,
         batch=True,
         backend_name="default",
         startup_delay=False,
-        max_tasks=max_tasks,
+        max_tasks=None,
         worker_id="inline",
         excluded_queue_names=[],
     )
-    worker.run()
-    return worker._run_tasks
+    ran = 0
+    while max_tasks is None or ran < max_tasks:
+        with exclusive_transaction(DBTaskResult.objects.db):
+            task_result = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if task_result is None:
+                break
+            task_result.claim("inline")
+        runner.run_task(task_result)
+        ran += 1
+    return ran

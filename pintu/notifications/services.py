@@ -43,7 +43,8 @@ def compose_case_message(event) -> tuple[str, str] | None:
     if event.action == CaseAction.ISSUE and case.status == CaseStatus.READY_FOR_HANDOVER:
         return (
             f"Dokumen {code} siap diambil",
-            f"Dokumen {service} ({code}) sudah terbit dan siap diambil di {owner}. Bawa KTP-el asli.",
+            f"Dokumen {service} ({code}) sudah terbit dan siap diambil di {case.current_owner.name}. "
+            "Bawa KTP-el asli.",
         )
     if event.action == CaseAction.ISSUE:
         return (

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from pintu.core.admin import ConsoleModelAdmin
+from pintu.core.admin import ConsoleModelAdmin, changed_values
 from pintu.core.admin_site import RegencyAdminOnly
 from pintu.core.errors import ValidationFailed
 from pintu.regions.models import District, OrgUnit, Province, Regency, Village
@@ -119,6 +119,11 @@ class OrgUnitAdmin(ConsoleModelAdmin):
             kwargs["queryset"] = OrgUnit.objects.filter(regency__code=code)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "website":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         if obj is None and "district" in form.base_fields:
@@ -149,5 +154,4 @@ class OrgUnitAdmin(ConsoleModelAdmin):
         )
 
     def update_object(self, request, obj, form):
-        fields = {k: form.cleaned_data[k] for k in ORG_UNIT_UPDATE_FIELDS}
-        return org_unit_update(actor=request.user, unit=obj, **fields)
+        return org_unit_update(actor=request.user, unit=obj, **changed_values(form, ORG_UNIT_UPDATE_FIELDS))

@@ -1,0 +1,1 @@
+"""Benchmarks of Pintu (not tests). Run ``python bench/run.py --help``."""
