@@ -129,10 +129,32 @@ def _walk(steps, *, village: bool, return_first: bool = False) -> list[Event]:
     events = [Event("submit", "", "in_progress", None, first.id, None, own, "applicant", "opened")]
     if return_first:
         events.append(
-            Event("return", "in_progress", "returned", first.id, first.id, own, own, first.role, own, RETURN_NOTES[0])
+            Event(
+                "return",
+                "in_progress",
+                "returned",
+                first.id,
+                first.id,
+                own,
+                own,
+                first.role,
+                own,
+                RETURN_NOTES[0],
+            )
         )
         events.append(
-            Event("resubmit", "returned", "in_progress", first.id, first.id, own, own, "applicant", "opened", RESUBMIT_NOTE)
+            Event(
+                "resubmit",
+                "returned",
+                "in_progress",
+                first.id,
+                first.id,
+                own,
+                own,
+                "applicant",
+                "opened",
+                RESUBMIT_NOTE,
+            )
         )
     for index, step in enumerate(steps):
         own = OWNER_KIND[step.owner]
@@ -142,18 +164,52 @@ def _walk(steps, *, village: bool, return_first: bool = False) -> list[Event]:
                 raise ValueError(f"version {step.version_id}: a {step.kind} step cannot be the last")
             nxt = OWNER_KIND[following.owner]
             if step.kind == "review":
-                events.append(Event("verify", "in_progress", "verified", step.id, step.id, own, own, step.role, own))
-                events.append(Event("forward", "verified", "in_progress", step.id, following.id, own, nxt, step.role, own))
+                events.append(
+                    Event("verify", "in_progress", "verified", step.id, step.id, own, own, step.role, own)
+                )
+                events.append(
+                    Event(
+                        "forward", "verified", "in_progress", step.id, following.id, own, nxt, step.role, own
+                    )
+                )
             else:
-                events.append(Event("approve", "in_progress", "in_progress", step.id, following.id, own, nxt, step.role, own))
+                events.append(
+                    Event(
+                        "approve",
+                        "in_progress",
+                        "in_progress",
+                        step.id,
+                        following.id,
+                        own,
+                        nxt,
+                        step.role,
+                        own,
+                    )
+                )
         elif village:
-            events.append(Event("issue", "in_progress", "ready_for_handover", step.id, None, own, "opened", step.role, own))
             events.append(
-                Event("hand_over", "ready_for_handover", "completed", None, None, "opened", None, "village_operator", "opened")
+                Event(
+                    "issue", "in_progress", "ready_for_handover", step.id, None, own, "opened", step.role, own
+                )
+            )
+            events.append(
+                Event(
+                    "hand_over",
+                    "ready_for_handover",
+                    "completed",
+                    None,
+                    None,
+                    "opened",
+                    None,
+                    "village_operator",
+                    "opened",
+                )
             )
             break
         else:
-            events.append(Event("issue", "in_progress", "completed", step.id, None, own, None, step.role, own))
+            events.append(
+                Event("issue", "in_progress", "completed", step.id, None, own, None, step.role, own)
+            )
             break
     return events
 
@@ -164,7 +220,9 @@ def _states(events: list[Event], sla: dict[int, int]) -> list[State]:
     state = None
     for index, event in enumerate(events):
         if event.action in ("submit", "forward", "approve"):
-            state = State(event.to_status, event.to_step, event.to_owner, None, index, index, sla[event.to_step])
+            state = State(
+                event.to_status, event.to_step, event.to_owner, None, index, index, sla[event.to_step]
+            )
         elif event.action == "verify":
             state = State(event.to_status, state.step, state.owner, state.assignee_role or event.actor_role,
                           state.arrived, state.due_base, state.due_days)  # fmt: skip
@@ -247,7 +305,9 @@ def workflow_paths(versions: dict[int, list]) -> tuple[list[tuple], list[tuple]]
             endings.append((False, CLOSED_COMPLETED, "main", len(main)))
             endings.append((False, CLOSED_COMPLETED_AFTER_RETURN, "retmain", len(variants["retmain"])))
             endings += [(False, CLOSED_REJECTED / len(rejects), n, len(variants[n])) for n in rejects]
-            endings += [(False, CLOSED_WITHDRAWN / len(withdrawals), n, len(variants[n])) for n in withdrawals]
+            endings += [
+                (False, CLOSED_WITHDRAWN / len(withdrawals), n, len(variants[n])) for n in withdrawals
+            ]
             for is_open in (True, False):
                 group = [e for e in endings if e[0] is is_open]
                 total = sum(w for _, w, _, _ in group)
@@ -423,8 +483,10 @@ def generate(count: int, *, seed: int = SEED) -> dict:
     paths, endings = workflow_paths(versions)
 
     grants: dict[tuple[str, int], int] = {}
-    for role, unit_id, user_id in RoleAssignment.objects.filter(revoked_at__isnull=True).order_by("id").values_list(
-        "role", "org_unit_id", "user_id"
+    for role, unit_id, user_id in (
+        RoleAssignment.objects.filter(revoked_at__isnull=True)
+        .order_by("id")
+        .values_list("role", "org_unit_id", "user_id")
     ):
         grants.setdefault((role, unit_id), user_id)
     village_offices = {u.village_id: u.pk for u in OrgUnit.objects.filter(kind=OrgUnitKind.VILLAGE_OFFICE)}
@@ -489,7 +551,9 @@ def generate(count: int, *, seed: int = SEED) -> dict:
             "SET jit = off",
         ):
             cursor.execute(statement)
-        _load_lookups(cursor, village_rows, agency_rows, service_rows, paths, endings, form_rows, cal_rows, wd_rows)
+        _load_lookups(
+            cursor, village_rows, agency_rows, service_rows, paths, endings, form_rows, cal_rows, wd_rows
+        )
         _copy(cursor, "b_code", "n, code", enumerate(codes, start=1))
         cursor.execute("ANALYZE b_code")
         citizens = max(50, count // 25)
@@ -521,7 +585,9 @@ def generate(count: int, *, seed: int = SEED) -> dict:
         for table in BULK_TABLES:
             _attach(cursor, table, *detached[table])
             log(f"indexes and constraints of {table} rebuilt")
-        cursor.execute("SELECT setval(pg_get_serial_sequence('cases_case', 'id'), (SELECT max(id) FROM cases_case))")
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('cases_case', 'id'), (SELECT max(id) FROM cases_case))"
+        )
         summary = _summary(cursor, count, events, parties)
     connection.close()
     with connection.cursor() as cursor:  # VACUUM cannot run inside the session's settings block
@@ -542,7 +608,9 @@ def generate(count: int, *, seed: int = SEED) -> dict:
     return summary
 
 
-def _load_lookups(cursor, village_rows, agency_rows, service_rows, paths, endings, form_rows, cal_rows, wd_rows):
+def _load_lookups(
+    cursor, village_rows, agency_rows, service_rows, paths, endings, form_rows, cal_rows, wd_rows
+):
     cursor.execute(
         """
         CREATE TEMP TABLE b_vil (i int PRIMARY KEY, village_id bigint, district_digits text, vo_id bigint,
@@ -562,7 +630,9 @@ def _load_lookups(cursor, village_rows, agency_rows, service_rows, paths, ending
         CREATE TEMP TABLE b_code (n int PRIMARY KEY, code text);
         """
     )
-    _copy(cursor, "b_vil", "i, village_id, district_digits, vo_id, do_id, u_vop, u_vhead, u_dist", village_rows)
+    _copy(
+        cursor, "b_vil", "i, village_id, district_digits, vo_id, do_id, u_vop, u_vhead, u_dist", village_rows
+    )
     _copy(cursor, "b_ag", "agency_id, u_afo, u_aver, u_aapp", agency_rows)
     _copy(cursor, "b_svc", "i, service_id, version_id, agency_id, starts_village, time_limit", service_rows)
     _copy(
@@ -601,7 +671,8 @@ def _load_lookups(cursor, village_rows, agency_rows, service_rows, paths, ending
 
 def _insert_citizens(cursor, citizens: int, first_names, last_names, seed: int) -> None:
     cursor.execute(
-        "CREATE TEMP TABLE b_names AS SELECT %s::text[] AS first, %s::text[] AS last", [first_names, last_names]
+        "CREATE TEMP TABLE b_names AS SELECT %s::text[] AS first, %s::text[] AS last",
+        [first_names, last_names],
     )
     cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
     cursor.execute(
@@ -642,7 +713,7 @@ def _plan(cursor, *, count, now, first_day, seed, service_thresholds, village_th
     cursor.execute(
         """
         CREATE TEMP TABLE b_draw AS
-        SELECT n, random() AS r_svc, random() AS r_chan, random() AS r_vil, random() AS r_open,
+        SELECT n::bigint AS n, random() AS r_svc, random() AS r_chan, random() AS r_vil, random() AS r_open,
                random() AS r_end, random() AS r_dur, random() AS r_t, random() AS r_h, random() AS r_x
         FROM generate_series(1, %(n)s) n
         """,
@@ -861,7 +932,9 @@ def _summary(cursor, count: int, events: int, parties: int) -> dict:
     village_offices = cursor.fetchone()[0]
     cursor.execute("SELECT min(event_count), max(event_count), avg(event_count)::float8 FROM cases_case")
     low, high, mean = cursor.fetchone()
-    open_count = sum(v for k, v in statuses.items() if k in ("in_progress", "verified", "returned", "ready_for_handover"))
+    open_count = sum(
+        v for k, v in statuses.items() if k in ("in_progress", "verified", "returned", "ready_for_handover")
+    )
     return {
         "cases": count,
         "events": events,

@@ -172,7 +172,9 @@ class Figure:
 
     def line(self) -> str:
         if self.unit == "/s":
-            figures = f"subject {self.subject:,.0f}/s, baseline {self.baseline:,.0f}/s, ratio {self.ratio:.0%}"
+            figures = (
+                f"subject {self.subject:,.0f}/s, baseline {self.baseline:,.0f}/s, ratio {self.ratio:.0%}"
+            )
         else:
             figures = (
                 f"{self.subject_label} {self.subject:.1f} {self.unit}, "

@@ -79,7 +79,12 @@ def worker_main() -> None:
             else:
                 rows = body.count(b'<a class="mono" href="/kantor/')
             checks[name] = {"status": status, "rows": rows}
-        return {"user": assignment.user.username, "unit": assignment.org_unit.code, "queue": queue, "checks": checks}
+        return {
+            "user": assignment.user.username,
+            "unit": assignment.org_unit.code,
+            "queue": queue,
+            "checks": checks,
+        }
 
     def measure(command):
         path, accept = TARGETS[command["target"]]
@@ -160,7 +165,9 @@ def run(*, script: str, db: str, small_db: str, rounds: int, per_round: int) -> 
         for side, answer in logins.items():
             for target, check in answer["checks"].items():
                 if check["status"] != 200 or check["rows"] != 50:
-                    raise SystemExit(f"queue {target} on the {side} database: {check} (expected 200 with 50 rows)")
+                    raise SystemExit(
+                        f"queue {target} on the {side} database: {check} (expected 200 with 50 rows)"
+                    )
         for worker in (big, small):  # warm-up
             for target in TARGETS:
                 worker.ask(op="measure", target=target, n=30)
@@ -185,7 +192,10 @@ def run(*, script: str, db: str, small_db: str, rounds: int, per_round: int) -> 
         small.close()
 
     figures = []
-    for target, label in (("page", "officer queue page /kantor/antrean/"), ("api", "officer queue API /api/v1/queue/")):
+    for target, label in (
+        ("page", "officer queue page /kantor/antrean/"),
+        ("api", "officer queue API /api/v1/queue/"),
+    ):
         subject, baseline = p95(samples[("big", target)]), p95(samples[("small", target)])
         ratio = subject / baseline
         figures.append(

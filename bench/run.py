@@ -114,9 +114,11 @@ def data_one(db: str, cases: int) -> None:
 def cmd_data(args) -> dict:
     results = {}
     for db, cases in ((small_db(args.db), SMALL_CASES), (args.db, args.cases)):
-        subprocess.run(
-            [sys.executable, __file__, "_data-one", "--db", db, "--cases", str(cases)], check=True, cwd=ROOT
+        done = subprocess.run(
+            [sys.executable, __file__, "_data-one", "--db", db, "--cases", str(cases)], cwd=ROOT
         )
+        if done.returncode:
+            raise SystemExit(f"data generation for {db} failed (exit status {done.returncode})")
         results[db] = data_meta(db)
     return {"databases": results}
 
@@ -145,7 +147,9 @@ def _report(name: str, db: str, result: dict) -> dict:
 
 def _check_data(db: str) -> None:
     if data_meta(db) is None:
-        raise SystemExit(f"database {db} has no generated data: run `python bench/run.py data --db {db}` first")
+        raise SystemExit(
+            f"database {db} has no generated data: run `python bench/run.py data --db {db}` first"
+        )
 
 
 def cmd_tracking(args) -> dict:
@@ -217,7 +221,9 @@ COMMANDS = {
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=[*COMMANDS, "_data-one", "_queue-worker"])
     parser.add_argument("--cases", type=int, default=1_000_000, help="cases in the main database (data)")
     parser.add_argument("--db", default=DB_PREFIX, help="main database; the 10k one is <db>_10k")

@@ -65,7 +65,9 @@ def prepare_bodies(citizen, count: int, seed: int = 11) -> list[dict]:
             form_data = {f.key: _form_value(f, rng, fake, DEMO_DISTRICT) for f in version.form_fields.all()}
             documents = {}
             for doc_code, content in _documents(version, f"bench #{index}").items():
-                requirement = next(r for r in version.document_requirements.all() if r.document_type.code == doc_code)
+                requirement = next(
+                    r for r in version.document_requirements.all() if r.document_type.code == doc_code
+                )
                 upload = upload_store(
                     actor=citizen,
                     upload_file=content,

@@ -72,7 +72,10 @@ def run(*, rounds: int, per_round: int) -> dict:
 
     baseline = median(samples["select"])
     figures = []
-    for kind, label in (("page", "tracking page /lacak/<code>/"), ("api", "tracking API /api/v1/track/<code>/")):
+    for kind, label in (
+        ("page", "tracking page /lacak/<code>/"),
+        ("api", "tracking API /api/v1/track/<code>/"),
+    ):
         subject = median(samples[kind])
         ratio = subject / baseline
         figures.append(

@@ -214,7 +214,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- mail and messaging ---------------------------------------------------------------------
 # PINTU_EMAIL_BACKEND: Django mail backend; smtp in production, file-based for the demo.
-EMAIL_BACKEND = env("PINTU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env(
+    "PINTU_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
 # PINTU_EMAIL_HOST / _PORT / _USER / _PASSWORD / _USE_TLS: SMTP server for notifications.
 EMAIL_HOST = env("PINTU_EMAIL_HOST", "localhost")

@@ -58,9 +58,13 @@ def test_register_errors_are_shown_and_nothing_saved(client, world, overrides, f
 
 
 def test_duplicate_email_case_insensitive(world):
-    services.citizen_register(full_name="Ahmad Fauzi", email="Dup@Example.id", phone="", password="kopi-osing-2026")
+    services.citizen_register(
+        full_name="Ahmad Fauzi", email="Dup@Example.id", phone="", password="kopi-osing-2026"
+    )
     with pytest.raises(ValidationFailed) as raised:
-        services.citizen_register(full_name="Ahmad F", email="dup@example.id", phone="", password="kopi-osing-2026")
+        services.citizen_register(
+            full_name="Ahmad F", email="dup@example.id", phone="", password="kopi-osing-2026"
+        )
     assert "sudah terdaftar" in raised.value.fields["email"][0]
 
 
@@ -72,11 +76,16 @@ def test_login_with_email_or_username_and_throttle(client, world, settings):
     blocked = client.post(url, {"username": "citizen", "password": "rahasia-uji-123"})
     assert "Terlalu banyak" in blocked.content.decode()
     client2 = APIClient()  # another client, same account: still blocked
-    assert "Terlalu banyak" in client2.post(url, {"username": "CITIZEN", "password": "rahasia-uji-123"}).content.decode()
+    assert (
+        "Terlalu banyak"
+        in client2.post(url, {"username": "CITIZEN", "password": "rahasia-uji-123"}).content.decode()
+    )
 
 
 def test_login_by_email(client, world):
-    response = client.post(reverse("accounts:login"), {"username": "CITIZEN@example.id", "password": "rahasia-uji-123"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "CITIZEN@example.id", "password": "rahasia-uji-123"}
+    )
     assert response.status_code == 302 and response.url == reverse("portal:my_cases")
 
 
@@ -101,7 +110,11 @@ def test_staff_totp_enrol_and_verify(client, world):
     assert api.status_code == 403 and api.json()["error"]["code"] == "auth.otp_required"
     device.refresh_from_db()
     ok = other.post(reverse("accounts:otp_verify"), {"token": f"{totp(device.bin_key, drift=1):06d}"})
-    ok = ok if ok.status_code == 302 else other.post(reverse("accounts:otp_verify"), {"token": f"{totp(device.bin_key):06d}"})
+    ok = (
+        ok
+        if ok.status_code == 302
+        else other.post(reverse("accounts:otp_verify"), {"token": f"{totp(device.bin_key):06d}"})
+    )
     assert ok.status_code == 302
     assert other.get(reverse("office:queue")).status_code == 200
 
@@ -116,13 +129,17 @@ def test_totp_required_setting_sends_staff_to_enrol(client, world, settings):
 
 
 def test_api_token_lifecycle(world):
-    system = services.staff_user_create(actor=None, username="sistem-siak", full_name="SIAK", account_type="system")
+    system = services.staff_user_create(
+        actor=None, username="sistem-siak", full_name="SIAK", account_type="system"
+    )
     services.role_assign(actor=None, user=system, role=Role.AGENCY_VERIFIER, org_unit=world.agency)
     token, secret = services.api_token_create(actor=world.users["regency_admin"], user=system, name="SIAK")
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     me = api.get("/api/v1/me/")
-    assert me.status_code == 200 and me.json()["roles"] == [{"role": "agency_verifier", "org_unit": "DISPENDUKCAPIL"}]
+    assert me.status_code == 200 and me.json()["roles"] == [
+        {"role": "agency_verifier", "org_unit": "DISPENDUKCAPIL"}
+    ]
     token.refresh_from_db()
     assert token.last_used_at is not None and secret not in token.key_hash
     services.api_token_revoke(actor=None, token=token)
@@ -132,7 +149,10 @@ def test_api_token_lifecycle(world):
 
 def test_expired_token_refused(world):
     token, secret = services.api_token_create(
-        actor=None, user=world.users["verifier"], name="lama", expires_at=timezone.now() - dt.timedelta(days=1)
+        actor=None,
+        user=world.users["verifier"],
+        name="lama",
+        expires_at=timezone.now() - dt.timedelta(days=1),
     )
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
@@ -157,8 +177,9 @@ def test_role_must_fit_unit_kind(world, role, unit_attr):
 
 def test_citizen_cannot_get_staff_role(world):
     with pytest.raises(ValidationFailed):
-        services.role_assign(actor=None, user=world.users["citizen"], role=Role.VILLAGE_OPERATOR,
-                             org_unit=world.village_office)
+        services.role_assign(
+            actor=None, user=world.users["citizen"], role=Role.VILLAGE_OPERATOR, org_unit=world.village_office
+        )
 
 
 def test_revoke_removes_access(world):

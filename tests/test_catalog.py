@@ -25,12 +25,15 @@ def admin(world):
 
 
 def test_new_service_is_a_draft_and_reports_what_is_missing(world, admin):
-    service = catalog.service_create(actor=admin, code="new-svc", agency=world.agency, name="Legalisasi",
-                                     category="Kependudukan")
+    service = catalog.service_create(
+        actor=admin, code="new-svc", agency=world.agency, name="Legalisasi", category="Kependudukan"
+    )
     assert service.code == "NEW-SVC" and not service.is_available
     draft = service.versions.get()
     problems = catalog.service_version_problems(draft)
-    assert {"requirements", "procedure", "product", "legal_basis", "complaints_channel", "steps"} <= set(problems)
+    assert {"requirements", "procedure", "product", "legal_basis", "complaints_channel", "steps"} <= set(
+        problems
+    )
     with pytest.raises(ValidationFailed) as raised:
         catalog.service_version_publish(actor=admin, version=draft)
     assert raised.value.code == "catalog.version_incomplete"
@@ -68,9 +71,18 @@ def test_publish_then_immutable_then_new_draft(world, admin):
         ([AGENCY_STEPS[0]], "penerbitan"),
         ([AGENCY_STEPS[3], AGENCY_STEPS[0]], "terakhir"),
         ([{**AGENCY_STEPS[0], "sla_days": 9}, {**AGENCY_STEPS[3], "sla_days": 9}], "melebihi"),
-        ([{**AGENCY_STEPS[0], "owner": "applicant_village", "role": "village_operator"},
-          {**AGENCY_STEPS[3], "owner": "applicant_village", "role": "village_operator", "kind": "issuance"}],
-         "instansi pemilik"),
+        (
+            [
+                {**AGENCY_STEPS[0], "owner": "applicant_village", "role": "village_operator"},
+                {
+                    **AGENCY_STEPS[3],
+                    "owner": "applicant_village",
+                    "role": "village_operator",
+                    "kind": "issuance",
+                },
+            ],
+            "instansi pemilik",
+        ),
     ],
 )
 def test_workflow_rules_checked_on_publish(world, admin, steps, message):

@@ -16,7 +16,9 @@ PRODUCTION = {
 
 
 def _manage(*args, env_overrides):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PINTU_") and k != "DJANGO_SETTINGS_MODULE"}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("PINTU_") and k != "DJANGO_SETTINGS_MODULE"
+    }
     env.update(env_overrides)
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

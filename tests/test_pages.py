@@ -9,7 +9,13 @@ from tests.factories import CaseFactory, make_nik, pdf_file
 
 
 def test_public_pages(client, world):
-    for url in ("/", "/layanan/", "/layanan/?q=AGENCY&instansi=DISPENDUKCAPIL", "/layanan/AGENCY-SVC/", "/lacak/"):
+    for url in (
+        "/",
+        "/layanan/",
+        "/layanan/?q=AGENCY&instansi=DISPENDUKCAPIL",
+        "/layanan/AGENCY-SVC/",
+        "/lacak/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert 'lang="id"' in response.content.decode()
@@ -76,7 +82,13 @@ def test_tracking_page_shows_steps_but_no_personal_data(client, world):
     case = CaseFactory(world=world, channel="village", service="village", state="returned")
     body = client.get(reverse("portal:track_detail", args=[case.display_code])).content.decode()
     assert "Pemeriksaan di desa" in body and "Pemohon (memperbaiki berkas)" in body
-    for secret in (case.applicant_name, case.applicant_nik, case.applicant_phone, "Foto KTP buram", "Keperluan uji"):
+    for secret in (
+        case.applicant_name,
+        case.applicant_nik,
+        case.applicant_phone,
+        "Foto KTP buram",
+        "Keperluan uji",
+    ):
         assert secret not in body
     assert client.get("/lacak/AAAA-BBBB-CCC/").status_code == 404
 
@@ -108,7 +120,9 @@ def test_officer_queue_and_actions(client, world):
     assert case.current_step.position == 2
     # a return without a reason is refused with a message and changes nothing
     client.force_login(world.users["verifier"])
-    response = client.post(reverse("office:case_action", args=[case.tracking_code, "return"]), {"note": ""}, follow=True)
+    response = client.post(
+        reverse("office:case_action", args=[case.tracking_code, "return"]), {"note": ""}, follow=True
+    )
     assert "alasan" in response.content.decode().lower()
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_PROGRESS
@@ -117,7 +131,9 @@ def test_officer_queue_and_actions(client, world):
 def test_issue_with_upload_then_citizen_downloads(client, world):
     case = CaseFactory(world=world, state="approved")
     client.force_login(world.users["front_office"])
-    client.post(reverse("office:case_action", args=[case.tracking_code, "issue"]), {"output": pdf_file("akta.pdf")})
+    client.post(
+        reverse("office:case_action", args=[case.tracking_code, "issue"]), {"output": pdf_file("akta.pdf")}
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.COMPLETED
     output = case.documents.get(kind="output")
@@ -126,7 +142,9 @@ def test_issue_with_upload_then_citizen_downloads(client, world):
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     client.force_login(world.users["other_citizen"])
-    assert client.get(reverse("portal:case_document", args=[case.tracking_code, output.pk])).status_code == 404
+    assert (
+        client.get(reverse("portal:case_document", args=[case.tracking_code, output.pk])).status_code == 404
+    )
 
 
 def test_village_front_door_form(client, world):

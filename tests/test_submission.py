@@ -26,7 +26,12 @@ def submit(world, actor="citizen", service=None, **kwargs):
 
 
 def counts():
-    return (Case.objects.count(), CaseEvent.objects.count(), CaseDocument.objects.count(), Upload.objects.count())
+    return (
+        Case.objects.count(),
+        CaseEvent.objects.count(),
+        CaseDocument.objects.count(),
+        Upload.objects.count(),
+    )
 
 
 def test_citizen_submission(world):
@@ -76,9 +81,20 @@ def test_missing_required_document(world):
 @pytest.mark.parametrize(
     ("files", "code_fragment"),
     [
-        ({"KTP": ContentFile(b"Hello, I am not a PDF at all", name="ktp.pdf")}, "Jenis berkas tidak diterima"),
+        (
+            {"KTP": ContentFile(b"Hello, I am not a PDF at all", name="ktp.pdf")},
+            "Jenis berkas tidak diterima",
+        ),
         ({"KTP": ContentFile(b"", name="ktp.pdf")}, "kosong"),
-        ({"KTP": ContentFile(b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>", name="x.pdf")}, "skrip"),
+        (
+            {
+                "KTP": ContentFile(
+                    b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+                    name="x.pdf",
+                )
+            },
+            "skrip",
+        ),
         ({"KTP": pdf_file(), "FOTO": pdf_file("foto.pdf")}, "JPG, PNG"),
         ({"KTP": pdf_file(), "NOPE": pdf_file()}, "tidak diminta"),
     ],
@@ -143,17 +159,25 @@ def test_village_front_door_case(world):
 def test_operator_cannot_act_for_another_village(world):
     with pytest.raises(PermissionDenied):
         submit(
-            world, actor="village_operator", on_behalf_unit_id=world.other_village_office.pk,
+            world,
+            actor="village_operator",
+            on_behalf_unit_id=world.other_village_office.pk,
             applicant=cs.ApplicantData(name="Budi Santoso", nik=make_nik()),
         )
 
 
 def test_counter_only_for_own_agency(world):
-    case, _ = submit(world, actor="front_office", applicant=cs.ApplicantData(name="Budi Santoso", nik=make_nik()))
+    case, _ = submit(
+        world, actor="front_office", applicant=cs.ApplicantData(name="Budi Santoso", nik=make_nik())
+    )
     assert case.channel == Channel.COUNTER
     with pytest.raises(PermissionDenied):
-        submit(world, actor="front_office", service=world.other_service,
-               applicant=cs.ApplicantData(name="Budi Santoso", nik=make_nik()))
+        submit(
+            world,
+            actor="front_office",
+            service=world.other_service,
+            applicant=cs.ApplicantData(name="Budi Santoso", nik=make_nik()),
+        )
     for name in ("verifier", "district_officer", "regency_admin", "staff_without_role"):
         with pytest.raises(PermissionDenied):
             submit(world, actor=name, applicant=cs.ApplicantData(name="Budi Santoso", nik=make_nik()))
@@ -161,7 +185,9 @@ def test_counter_only_for_own_agency(world):
 
 def test_resubmit_replaces_documents_and_keeps_old(world):
     case = CaseFactory(world=world, state="returned")
-    cs.case_resubmit(actor=world.users["citizen"], case=case, note="Sudah", documents={"KTP": pdf_file("baru.pdf")})
+    cs.case_resubmit(
+        actor=world.users["citizen"], case=case, note="Sudah", documents={"KTP": pdf_file("baru.pdf")}
+    )
     docs = list(case.documents.filter(document_type__code="KTP").order_by("id"))
     assert [d.is_current for d in docs] == [False, True]
     event = case.events.order_by("-seq").first()
@@ -177,7 +203,8 @@ def test_tracking_code_collision_is_retried(world, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "ABCD", "2222-2222-22", "AHKM-RUWX-2O0", "0000000000000"],
+    "raw",
+    ["", "ABCD", "2222-2222-22", "AHKM-RUWX-2O0", "0000000000000"],
 )
 def test_malformed_codes(raw):
     assert not tracking.is_well_formed(raw)
@@ -253,7 +280,9 @@ def test_two_officers_verify_at_once_one_wins():
 
     world = build_world()
     case = CaseFactory(world=world, state="submitted")
-    results, errors = _threads(lambda i: cs.case_verify(actor=world.users["front_office"], case=case).status, 4)
+    results, errors = _threads(
+        lambda i: cs.case_verify(actor=world.users["front_office"], case=case).status, 4
+    )
     assert len(results) == 1 and len(errors) == 3
     assert all(isinstance(e, InvalidTransition) for e in errors)
     case.refresh_from_db()

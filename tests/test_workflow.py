@@ -34,7 +34,18 @@ SETUPS = {
     "rejected": ("agency", "online", "rejected"),
     "withdrawn": ("agency", "online", "withdrawn"),
 }
-ACTIONS = ["claim", "verify", "forward", "approve", "return", "resubmit", "reject", "issue", "hand_over", "withdraw"]
+ACTIONS = [
+    "claim",
+    "verify",
+    "forward",
+    "approve",
+    "return",
+    "resubmit",
+    "reject",
+    "issue",
+    "hand_over",
+    "withdraw",
+]
 # The expected matrix, written out by hand (Y = allowed for the right actor, . = invalid transition).
 MATRIX = {
     #              claim verify forward approve return resubmit reject issue hand_over withdraw
@@ -103,7 +114,14 @@ def test_table_and_matrix_agree():
 
 def test_wrong_role_is_forbidden_and_changes_nothing(world):
     case = CaseFactory(world=world, state="submitted")  # waiting for the front office
-    for name in ("verifier", "approver", "other_front_office", "village_operator", "citizen", "regency_admin"):
+    for name in (
+        "verifier",
+        "approver",
+        "other_front_office",
+        "village_operator",
+        "citizen",
+        "regency_admin",
+    ):
         with pytest.raises(PermissionDenied):
             cs.case_verify(actor=world.users[name], case=case)
     case.refresh_from_db()
@@ -121,7 +139,9 @@ def test_village_journey_owners_and_parties(world):
         officer = officer_for(world, case)
         kind = case.current_step.kind
         if kind == "review":
-            (cs.case_verify if case.status == CaseStatus.IN_PROGRESS else cs.case_forward)(actor=officer, case=case)
+            (cs.case_verify if case.status == CaseStatus.IN_PROGRESS else cs.case_forward)(
+                actor=officer, case=case
+            )
         elif kind == "approval":
             cs.case_approve(actor=officer, case=case)
         else:
@@ -159,7 +179,10 @@ def test_applicant_outside_the_regency_is_told_clearly(world, docs):
     citizen = world.users["citizen"]
     with pytest.raises(ValidationFailed) as raised:
         cs.case_submit(
-            actor=citizen, service=world.village_service, form_data={"purpose": "x"}, documents=docs(),
+            actor=citizen,
+            service=world.village_service,
+            form_data={"purpose": "x"},
+            documents=docs(),
             applicant=cs.ApplicantData(village_id=outside.pk),
         )
     assert raised.value.code == "case.no_office_for_village"
@@ -171,7 +194,9 @@ def test_village_required_for_village_services(world, docs):
     citizen.village = None
     citizen.save()
     with pytest.raises(ValidationFailed) as raised:
-        cs.case_submit(actor=citizen, service=world.village_service, form_data={"purpose": "x"}, documents=docs())
+        cs.case_submit(
+            actor=citizen, service=world.village_service, form_data={"purpose": "x"}, documents=docs()
+        )
     assert raised.value.code == "case.village_required"
 
 
@@ -185,7 +210,10 @@ def test_sla_due_dates_and_pause_across_year_end(world, docs):
     31 Dec: three working days (29, 30, 31 Dec) of pause move it to 15 Jan 2027."""
     with clock(_at(2026, 12, 23)):
         case, _ = cs.case_submit(
-            actor=world.users["citizen"], service=world.agency_service, form_data={"purpose": "x"}, documents=docs()
+            actor=world.users["citizen"],
+            service=world.agency_service,
+            form_data={"purpose": "x"},
+            documents=docs(),
         )
     assert case.due_date == dt.date(2027, 1, 12)
     assert case.step_due_date == dt.date(2026, 12, 28)  # first step: 1 working day
@@ -211,7 +239,9 @@ def test_case_keeps_its_version(world):
     old_case = CaseFactory(world=world, state="submitted")
     v1 = old_case.service_version
     draft = service_draft_start(actor=world.users["regency_admin"], service=world.agency_service)
-    service_draft_set_steps(actor=world.users["regency_admin"], version=draft, steps=[AGENCY_STEPS[0], AGENCY_STEPS[-1]])
+    service_draft_set_steps(
+        actor=world.users["regency_admin"], version=draft, steps=[AGENCY_STEPS[0], AGENCY_STEPS[-1]]
+    )
     service_version_publish(actor=world.users["regency_admin"], version=draft)
     new_case = CaseFactory(world=world, state="submitted")
     assert new_case.service_version == draft and old_case.service_version == v1

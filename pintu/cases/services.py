@@ -310,7 +310,9 @@ def case_submit(
     principal = principal_for(actor)
     if not principal.is_authenticated:
         raise PermissionDenied("Masuk terlebih dahulu untuk mengajukan permohonan.", code="auth.required")
-    service = Service.objects.select_related("agency__regency").get(pk=service.pk)  # the version published now
+    service = Service.objects.select_related("agency__regency").get(
+        pk=service.pk
+    )  # the version published now
     if not service.is_available or service.published_version_id is None:
         raise NotFound("Layanan tidak ditemukan atau belum diterbitkan.", code="catalog.service_not_found")
     version = version_with_details(service.published_version_id)

@@ -26,7 +26,13 @@ pytestmark = pytest.mark.e2e
 
 CODE = r"[2-9AHKMRUWX]{4}-[2-9AHKMRUWX]{4}-[2-9AHKMRUWX]{3}"
 AGENCY_STEP_NAMES = ["Penerimaan berkas", "Verifikasi data", "Persetujuan", "Penerbitan"]
-VILLAGE_STEP_NAMES = ["Pemeriksaan di desa", "Rekomendasi camat", "Verifikasi data", "Persetujuan", "Penerbitan"]
+VILLAGE_STEP_NAMES = [
+    "Pemeriksaan di desa",
+    "Rekomendasi camat",
+    "Verifikasi data",
+    "Persetujuan",
+    "Penerbitan",
+]
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -57,6 +63,10 @@ def long_date(value, lang: str = "id") -> str:
     """A date as the pages print it ("l, d M Y"), in the given language."""
     with translation.override(lang):
         return dateformat.format(value, "l, d M Y")
+
+
+def open_all_details(page):
+    page.locator("details").evaluate_all("els => els.forEach(el => { el.open = true; })")
 
 
 def message(page):
@@ -360,7 +370,9 @@ def test_j3_agency_officers_process_cases(e2e, tmp_path):
     # ... and finds the reason for the rejection of the other case
     citizen.goto(e2e.url(f"/saya/permohonan/{other.tracking_code}/"))
     expect(status_badge(citizen)).to_have_text("Ditolak")
-    expect(citizen.locator("ul.timeline")).to_contain_text("Data ganda: permohonan yang sama sudah terdaftar.")
+    expect(citizen.locator("ul.timeline")).to_contain_text(
+        "Data ganda: permohonan yang sama sudah terdaftar."
+    )
     e2e.shot(citizen, "rejected-reason")
 
     # verifier: verify and forward; approver approves
@@ -538,7 +550,7 @@ def test_j5_pages_fit_the_phone_and_are_labelled(e2e):
         anonymous,
         "/layanan/AGENCY-SVC/",
         "service",
-        prepare=lambda p: [s.click() for s in p.locator("details.component:not([open]) summary").all()],
+        prepare=open_all_details,
     )
     visit(anonymous, "/akun/masuk/", "login")
     visit(anonymous, "/akun/daftar/", "register")
@@ -574,7 +586,7 @@ def test_j5_pages_fit_the_phone_and_are_labelled(e2e):
         officer,
         f"/kantor/permohonan/{resubmitted.tracking_code}/",
         "verifier-case",
-        prepare=lambda p: [s.click() for s in p.locator("aside details summary").all()],
+        prepare=open_all_details,
     )
 
     assert not findings, "layout/accessibility problems:\n- " + "\n- ".join(findings)
