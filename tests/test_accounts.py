@@ -148,7 +148,7 @@ def test_api_token_lifecycle(world):
 
 
 def test_expired_token_refused(world):
-    token, secret = services.api_token_create(
+    _token, secret = services.api_token_create(
         actor=None,
         user=world.users["verifier"],
         name="lama",

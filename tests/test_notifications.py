@@ -42,7 +42,7 @@ def test_only_hand_changes_returns_and_finishes_notify(world):
 
 
 def test_village_handover_message(world):
-    case = CaseFactory(world=world, service="village", channel="village", state="issued")
+    CaseFactory(world=world, service="village", channel="village", state="issued")
     run_pending_tasks()
     last = FakeGateway.outbox[-1]["body"]
     assert "siap diambil" in last and world.village_office.name in last

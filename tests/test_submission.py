@@ -230,7 +230,7 @@ def _threads(target, n):
     def run(i):
         try:
             results.append(target(i))
-        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+        except Exception as exc:  # collected for the assertion
             errors.append(exc)
         finally:
             connection.close()

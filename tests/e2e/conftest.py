@@ -14,6 +14,7 @@ on any page fails the test.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -53,10 +54,12 @@ OVERFLOW_JS = """(width) => {
   for (const el of document.querySelectorAll('body *')) {
     if (sticksOut(el) && ![...el.children].some(sticksOut)) {
       const text = (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
-      culprits.push(`<${el.tagName.toLowerCase()} class="${el.className}"> "${text}"`);
+      const nowrap = getComputedStyle(el).whiteSpace === 'nowrap' ? ' white-space:nowrap' : '';
+      culprits.push(`<${el.tagName.toLowerCase()} class="${el.className}"${nowrap}> "${text}"`);
     }
   }
-  return {scrollWidth, culprits: culprits.slice(0, 4)};
+  culprits.sort((a, b) => b.includes('white-space:nowrap') - a.includes('white-space:nowrap'));
+  return {scrollWidth, culprits: culprits.slice(0, 3)};
 }"""
 
 LABELS_JS = """() => {
@@ -207,12 +210,10 @@ class E2E:
         if failed:
             for n, context in enumerate(self.contexts, 1):
                 for m, page in enumerate(context.pages, 1):
-                    try:
+                    with contextlib.suppress(Exception):  # the evidence is best effort
                         page.screenshot(
                             path=str(ARTIFACTS / f"{self.journey}-failure-{n}{m}.png"), full_page=True
                         )
-                    except Exception:  # noqa: S110 - the evidence is best effort
-                        pass
         for context in self.contexts:
             context.close()
 

@@ -524,7 +524,7 @@ def test_j4_village_front_door(e2e, tmp_path):
 # --- phone-first and accessibility checks over the pages the journeys pass through -------------
 
 
-def test_j5_pages_fit_the_phone_and_are_labelled(e2e):
+def test_j5_phone_layout_and_labels(e2e):
     """No sideways scrolling on a 390px phone, every form control labelled, every ARIA or label
     reference pointing at something. Runs over all pages first and reports every finding."""
     from tests.factories import CaseFactory
