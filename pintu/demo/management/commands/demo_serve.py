@@ -30,7 +30,7 @@ class Command(BaseCommand):
         with socket.socket() as probe:
             if probe.connect_ex((host or "127.0.0.1", int(port))) == 0:
                 raise CommandError(f"Port {port} sudah dipakai program lain. Hentikan program itu atau pakai port lain.")
-        worker = subprocess.Popen(  # noqa: S603
+        worker = subprocess.Popen(
             [sys.executable, "manage.py", "worker"], preexec_fn=_die_with_parent if sys.platform == "linux" else None
         )
         try:
