@@ -172,3 +172,10 @@ def test_village_front_door_form(client, world):
 def test_citizens_cannot_open_office_pages(client, world, name):
     client.force_login(world.users[name])
     assert client.get(reverse("office:queue")).status_code == 403
+
+
+def test_tracking_page_is_rate_limited(client, world):
+    case = CaseFactory(world=world, state="submitted")
+    url = reverse("portal:track_detail", args=[case.tracking_code])
+    statuses = [client.get(url).status_code for _ in range(61)]
+    assert statuses[:60] == [200] * 60 and statuses[60] == 429

@@ -25,6 +25,8 @@ from django_tasks_db.models import DBTaskResult
 from rest_framework.test import APIClient
 
 from pintu.accounts.access import principal_for
+from pintu.accounts.models import RoleAssignment
+from pintu.accounts.services import role_revoke
 from pintu.audit.models import AuditEntry
 from pintu.cases import services as cs
 from pintu.cases import tracking
@@ -464,6 +466,24 @@ def test_who_may_act(world, action, case_name, allowed, role):
     assert not problems, "\n".join(problems)
 
 
+def test_a_revoked_role_takes_the_cases_away(world):
+    """Access follows the active role grant, not a past one: after revocation the officer's
+    cases are gone (404), the action is refused and the queue is empty."""
+    case = make_case(world, "online")
+    officer = world.users["front_office"]
+    client = client_for(world, "front_office")
+    detail = reverse("api:case-detail", args=[case.tracking_code])
+    assert client.get(detail).status_code == 200
+    role_revoke(actor=None, assignment=RoleAssignment.objects.get(user=officer, revoked_at__isnull=True))
+    before = snapshot(case)
+    assert client.get(detail).status_code == 404
+    response = client.post(reverse("api:case-verify", args=[case.tracking_code]), {}, format="json")
+    assert (response.status_code, error_code(response)) == (404, "case.not_found")
+    assert client.get(reverse("api:queue")).json()["count"] == 0
+    assert client.get(reverse("office:queue")).status_code == 403
+    assert changes(before, snapshot(case)) == []
+
+
 # --- lists and queues -----------------------------------------------------------------------------
 
 
@@ -679,7 +699,8 @@ def test_front_door_page_refuses_foreign_units_and_services(world, role, service
     before = snapshot()
     response = _front_door_post(world, role, service_code, unit_obj)
     assert not Case.objects.filter(opened_by_unit=unit_obj).exists()
-    assert changes(before, snapshot()) == []
+    opened_by = list(Case.objects.values_list("opened_by_unit__code", flat=True))
+    assert changes(before, snapshot()) == [], f"a case was opened anyway, by {opened_by}"
     assert response.status_code == 403, describe(response)
 
 

@@ -287,3 +287,19 @@ def test_two_officers_verify_at_once_one_wins():
     assert all(isinstance(e, InvalidTransition) for e in errors)
     case.refresh_from_db()
     assert case.status == CaseStatus.VERIFIED and case.event_count == 2 == case.events.count()
+
+
+def test_unattached_uploads_are_pruned(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pintu.documents.services import upload_store, uploads_prune
+
+    case, _ = submit(world)
+    attached = case.documents.get().upload
+    orphan = upload_store(actor=world.users["citizen"], upload_file=pdf_file())
+    Upload.objects.update(uploaded_at=timezone.now() - dt.timedelta(days=3))
+    assert uploads_prune(older_than=dt.timedelta(days=2)) == 1
+    assert set(Upload.objects.values_list("pk", flat=True)) == {attached.pk}
+    assert not orphan.file.storage.exists(orphan.file.name)

@@ -3,6 +3,7 @@ limited, checksummed, renamed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -12,6 +13,7 @@ import filetype
 from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
+from django.utils import timezone
 
 from pintu.core.errors import ValidationFailed
 from pintu.documents.models import Upload
@@ -89,3 +91,22 @@ def upload_store(
     upload.file.save(f"{uuid.uuid4().hex}.{file_format}", File(upload_file), save=False)
     upload.save()
     return upload
+
+
+def uploads_prune(*, older_than: dt.timedelta = dt.timedelta(days=2)) -> int:
+    """Delete uploads nobody attached (an API client uploaded, then never submitted), with their
+    files. Anything referenced by any model is kept. Returns how many were removed."""
+    orphans = Upload.objects.filter(uploaded_at__lt=timezone.now() - older_than)
+    relations = [
+        f for f in Upload._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete
+    ]  # every model that points at uploads, including relations without a reverse name
+    for relation in relations:
+        referenced = relation.related_model._base_manager.values(relation.field.attname)
+        orphans = orphans.exclude(pk__in=referenced)
+    removed = 0
+    for upload in orphans.iterator():
+        with transaction.atomic():
+            upload.file.delete(save=False)
+            upload.delete()
+        removed += 1
+    return removed

@@ -21,6 +21,7 @@ from pintu.catalog.selectors import (
 )
 from pintu.core.errors import DomainError, NotFound, ValidationFailed
 from pintu.core.forms import apply_errors
+from pintu.core.throttle import per_ip
 from pintu.portal.application import build_forms, submit
 from pintu.portal.forms import ResubmitForm, TrackForm, documents_fields
 
@@ -114,6 +115,7 @@ def track(request):
     return render(request, "portal/track.html", {"form": form})
 
 
+@per_ip("track", limit=60)
 def track_detail(request, code):
     tracked = case_selectors.case_tracking(code)
     if tracked is None:

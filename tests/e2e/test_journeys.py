@@ -1,13 +1,15 @@
-"""End-to-end journeys in a real Chromium: the citizen on a phone, officers on a desktop.
+"""End-to-end journeys in a real Chromium: citizens on a phone, officers on a desktop.
 
-1. A citizen browses the catalogue, reads a Standar Pelayanan, registers, applies with real
-   files and gets a tracking code; anyone with the code follows it without personal data; the
-   page switches to English (j1).
-2. Agency officers work the queue: verify, forward, return for revision (the citizen answers
-   with a note and a replacement document), approve, reject another case, issue the output;
-   the citizen downloads it (j3).
-3. Smart Kampung: a village operator opens a case for a walk-in resident, verifies and
-   forwards it, the camat approves, the agency issues, the operator hands it over (j4).
+j1  A citizen browses the catalogue (search, agency filter), reads a Standar Pelayanan,
+    registers through /akun/daftar/, applies with real files and gets a tracking code; anyone
+    with the code follows it without personal data (journey 2); the page switches to English.
+j3  Agency officers work the queue (tabs, filters): verify, forward, return for revision (the
+    citizen answers with a note and a replacement document), approve, reject another case,
+    issue the output; the citizen, logged in on her phone, downloads it.
+j4  Smart Kampung: a village operator opens a case for a walk-in resident, verifies and
+    forwards it, the camat approves, the agency issues, the operator hands it over; the public
+    tracking page mid-way shows no personal data (journey 2).
+j5  Phone-first and accessibility checks over the pages the journeys pass through.
 
 Screenshots: tests/e2e/artifacts/<journey>-<nn>-<step>.png.
 """
@@ -67,6 +69,11 @@ def long_date(value, lang: str = "id") -> str:
 
 def open_all_details(page):
     page.locator("details").evaluate_all("els => els.forEach(el => { el.open = true; })")
+
+
+def section(page, heading: str):
+    """The <section> whose heading is exactly ``heading``."""
+    return page.locator("section").filter(has=page.get_by_role("heading", name=heading, exact=True))
 
 
 def message(page):
@@ -139,7 +146,7 @@ def test_j1_citizen_registers_and_applies(e2e, tmp_path):
     expect(results.locator("h3")).to_have_text(["Layanan OTHER-SVC"])
     page.get_by_label("Instansi").select_option(label="Dispendukcapil")
     expect(results.locator("h3")).to_have_text(["Layanan AGENCY-SVC", "Layanan VILLAGE-SVC"])
-    assert "instansi=DISPENDUKCAPIL" in page.url  # hx-push-url: the filtered list can be shared
+    expect(page).to_have_url(re.compile("instansi=DISPENDUKCAPIL"))  # hx-push-url: shareable list
     e2e.shot(page, "catalogue-agency-filter")
 
     # the service and its Standar Pelayanan
@@ -292,13 +299,11 @@ def test_j3_agency_officers_process_cases(e2e, tmp_path):
     # the case: form data, documents, history; claim, verify, forward
     queue.get_by_role("link", name=code, exact=True).click()
     expect(front.locator(".code-box")).to_have_text(code)
-    expect(front.locator("section", has_text="Isian permohonan")).to_contain_text(
-        "Kartu Identitas Anak untuk Dewi"
-    )
-    expect(front.locator("section", has_text="Pemohon")).to_contain_text("Siti Aminah")
-    documents = front.locator("section").filter(has=front.get_by_role("heading", name="Dokumen"))
+    expect(section(front, "Isian permohonan")).to_contain_text("Kartu Identitas Anak untuk Dewi")
+    expect(section(front, "Pemohon")).to_contain_text("Siti Aminah")
+    documents = section(front, "Dokumen")
     expect(documents.get_by_role("link", name="KTP-el")).to_be_visible()
-    expect(front.locator("section", has_text="Riwayat")).to_contain_text("Diajukan")
+    expect(section(front, "Riwayat")).to_contain_text("Diajukan")
     e2e.shot(front, "case-detail")
     with front.expect_download() as download:
         documents.get_by_role("link", name="KTP-el").click()
@@ -339,7 +344,7 @@ def test_j3_agency_officers_process_cases(e2e, tmp_path):
     # the verifier returns the case for revision
     verifier = e2e.login(e2e.desktop(), "verifier")
     open_from_queue(e2e, verifier, code)
-    expect(verifier.locator("section", has_text="Riwayat")).to_contain_text("KTP cocok dengan data")
+    expect(section(verifier, "Riwayat")).to_contain_text("KTP cocok dengan data")
     verifier.locator("summary", has_text="Kembalikan ke pemohon untuk perbaikan").click()
     verifier.get_by_label("Apa yang harus diperbaiki? (dibaca pemohon)").fill(
         "Foto KTP buram, unggah ulang yang jelas."
@@ -378,9 +383,7 @@ def test_j3_agency_officers_process_cases(e2e, tmp_path):
     # verifier: verify and forward; approver approves
     verifier.reload()
     expect(status_badge(verifier)).to_have_text("Diproses")
-    expect(verifier.locator("section", has_text="Riwayat")).to_contain_text(
-        "Sudah saya foto ulang dengan terang."
-    )
+    expect(section(verifier, "Riwayat")).to_contain_text("Sudah saya foto ulang dengan terang.")
     act(verifier, "Berkas lengkap dan benar — tandai terverifikasi")
     act(verifier, "Teruskan: Persetujuan")
     expect(message(verifier)).to_contain_text("diteruskan")
@@ -404,7 +407,7 @@ def test_j3_agency_officers_process_cases(e2e, tmp_path):
     # the citizen sees it finished and downloads the output
     citizen.goto(e2e.url(f"/saya/permohonan/{case_of(code).tracking_code}/"))
     expect(status_badge(citizen)).to_have_text("Selesai")
-    output = citizen.locator("section", has_text="Dokumen hasil").get_by_role("link", name="kia-dewi.pdf")
+    output = section(citizen, "Dokumen hasil").get_by_role("link", name="kia-dewi.pdf")
     expect(output).to_be_visible()
     e2e.shot(citizen, "finished")
     with citizen.expect_download() as download:
