@@ -671,30 +671,29 @@ def _load_lookups(
 
 def _insert_citizens(cursor, citizens: int, first_names, last_names, seed: int) -> None:
     cursor.execute(
-        "CREATE TEMP TABLE b_names AS SELECT %s::text[] AS first, %s::text[] AS last",
-        [first_names, last_names],
+        "CREATE TEMP TABLE b_first (i int PRIMARY KEY, name text); CREATE TEMP TABLE b_last (i int PRIMARY KEY, name text)"
     )
+    _copy(cursor, "b_first", "i, name", enumerate(first_names))
+    _copy(cursor, "b_last", "i, name", enumerate(last_names))
     cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
     cursor.execute(
         """
         INSERT INTO accounts_user (password, last_login, is_superuser, username, first_name, last_name, email,
             is_staff, is_active, date_joined, account_type, full_name, phone, nik, village_id, address, language)
         SELECT '!', NULL, false, e, '', '', e, false, true, now() - (random() * interval '900 days'),
-               'citizen', nm, '628' || (11 + c %% 48) || lpad((c * 7919 %% 100000000)::text, 8, '0'),
+               'citizen', f.name || ' ' || l.name, '628' || (11 + c %% 48) || lpad((c * 7919 %% 100000000)::text, 8, '0'),
                v.district_digits || lpad((1 + c %% 28 + CASE WHEN c %% 2 = 0 THEN 40 ELSE 0 END)::text, 2, '0')
                    || lpad((1 + c %% 12)::text, 2, '0') || lpad((50 + c %% 50)::text, 2, '0')
                    || lpad((1 + c %% 9999)::text, 4, '0'),
-               v.village_id, 'Dusun ' || s.dusun || ' RT 00' || (1 + c %% 9) || ' RW 00' || (1 + c %% 6), 'id'
-        FROM (SELECT c, 'warga' || c || '@bench.pintu.demo' AS e,
-                     n.first[1 + (c * 31) %% cardinality(n.first)] || ' '
-                     || n.last[1 + (c * 17) %% cardinality(n.last)] AS nm,
-                     n.last[1 + (c * 13) %% cardinality(n.last)] AS dusun,
-                     1 + (c * 53) %% (SELECT count(*) FROM b_vil) AS vi
-              FROM generate_series(1, %(n)s) c CROSS JOIN b_names n) s
-        JOIN b_vil v ON v.i = s.vi
+               v.village_id, 'Dusun ' || d.name || ' RT 00' || (1 + c %% 9) || ' RW 00' || (1 + c %% 6), 'id'
+        FROM (SELECT c, 'warga' || c || '@bench.pintu.demo' AS e FROM generate_series(1, %(n)s) c) s
+        JOIN b_vil v ON v.i = 1 + (c * 53) %% (SELECT count(*) FROM b_vil)
+        JOIN b_first f ON f.i = (c * 31) %% %(nf)s
+        JOIN b_last l ON l.i = (c * 17) %% %(nl)s
+        JOIN b_last d ON d.i = (c * 13) %% %(nl)s
         ORDER BY c
         """,
-        {"n": citizens},
+        {"n": citizens, "nf": len(first_names), "nl": len(last_names)},
     )
     cursor.execute(
         """
@@ -784,9 +783,7 @@ def _plan(cursor, *, count, now, first_day, seed, service_thresholds, village_th
                CASE x.channel WHEN 'village' THEN x.u_vop WHEN 'online' THEN t.user_id ELSE x.u_afo END
                    AS submitted_by,
                CASE WHEN x.channel = 'online' THEN t.user_id END AS applicant_user,
-               CASE WHEN x.channel = 'online' THEN t.full_name
-                    ELSE nm.first[1 + (x.n * 131) %% cardinality(nm.first)] || ' '
-                         || nm.last[1 + (x.n * 71) %% cardinality(nm.last)] END AS applicant_name,
+               CASE WHEN x.channel = 'online' THEN t.full_name ELSE f.name || ' ' || l.name END AS applicant_name,
                CASE WHEN x.channel = 'online' THEN t.nik
                     ELSE x.district_digits
                          || lpad((1 + x.n %% 28 + CASE WHEN x.r_x < 0.52 THEN 40 ELSE 0 END)::text, 2, '0')
@@ -796,7 +793,7 @@ def _plan(cursor, *, count, now, first_day, seed, service_thresholds, village_th
                     ELSE '628' || (11 + x.n %% 48) || lpad(((x.n * 104729) %% 100000000)::text, 8, '0')
                     END AS applicant_phone,
                CASE WHEN x.channel = 'online' THEN t.email ELSE '' END AS applicant_email,
-               'Dusun ' || nm.last[1 + (x.n * 13) %% cardinality(nm.last)] || ' RT 00' || (1 + x.n %% 9)
+               'Dusun ' || d.name || ' RT 00' || (1 + x.n %% 9)
                    || ' RW 00' || (1 + x.n %% 6) AS applicant_address,
                -- open: the last event is recent (exponential, mean two days), or the submission itself
                CASE WHEN x.is_open AND x.nev = 1 THEN x.sub_at
@@ -810,7 +807,9 @@ def _plan(cursor, *, count, now, first_day, seed, service_thresholds, village_th
         FROM ended x
         JOIN b_code c ON c.n = x.n
         LEFT JOIN b_cit t ON t.c = x.cit
-        CROSS JOIN b_names nm
+        JOIN b_first f ON f.i = (x.n * 131) %% (SELECT count(*) FROM b_first)
+        JOIN b_last l ON l.i = (x.n * 71) %% (SELECT count(*) FROM b_last)
+        JOIN b_last d ON d.i = (x.n * 13) %% (SELECT count(*) FROM b_last)
         """,
         {"now": now},
     )

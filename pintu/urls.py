@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from pintu.core.admin_site import configure_admin_site
+from pintu.core.admin_site import configure_admin_site, hide_third_party_admins
 
 configure_admin_site(admin.site)
+hide_third_party_admins(admin.site)
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),

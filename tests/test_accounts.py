@@ -148,14 +148,16 @@ def test_api_token_lifecycle(world):
 
 
 def test_expired_token_refused(world):
-    _token, secret = services.api_token_create(
+    token, secret = services.api_token_create(
         actor=None,
         user=world.users["verifier"],
         name="lama",
-        expires_at=timezone.now() - dt.timedelta(days=1),
+        expires_at=timezone.now() + dt.timedelta(days=1),
     )
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert api.get("/api/v1/me/").status_code == 200
+    type(token).objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert api.get("/api/v1/me/").status_code == 401
 
 
@@ -188,3 +190,25 @@ def test_revoke_removes_access(world):
     services.role_revoke(actor=world.users["regency_admin"], assignment=assignment)
     user = User.objects.get(pk=user.pk)
     assert not principal_for(user).is_staff_member
+
+
+def test_last_regency_admin_cannot_be_revoked(world):
+    assignment = RoleAssignment.objects.get(user=world.users["regency_admin"])
+    with pytest.raises(ValidationFailed) as raised:
+        services.role_revoke(actor=world.users["regency_admin"], assignment=assignment)
+    assert raised.value.code == "role.last_regency_admin"
+    second = world.users["staff_without_role"]
+    services.role_assign(actor=None, user=second, role=Role.REGENCY_ADMIN, org_unit=world.regency_government)
+    services.role_revoke(actor=second, assignment=assignment)
+    assignment.refresh_from_db()
+    assert assignment.revoked_at is not None
+
+
+def test_token_expiry_must_be_in_the_future(world):
+    with pytest.raises(ValidationFailed):
+        services.api_token_create(
+            actor=None,
+            user=world.users["verifier"],
+            name="x",
+            expires_at=timezone.now() - dt.timedelta(minutes=1),
+        )

@@ -482,7 +482,6 @@ def _upload(client, content: bytes, name: str):
     [
         (b"ini bukan pdf, hanya teks biasa\n" * 20, "ktp.pdf", "upload.bad_type"),
         (b"MZ\x90\x00" + b"\x00" * 200, "foto.png", "upload.bad_type"),
-        (b"", "kosong.pdf", "upload.empty"),
         (pdf_bytes(400) + b"/JavaScript (app.alert(1))", "skrip.pdf", "upload.active_content"),
     ],
 )
@@ -500,9 +499,12 @@ def test_upload_too_large(world):
     assert counts() == before
 
 
-def test_upload_without_a_file(world):
-    response = api(world.users["citizen"]).post(reverse("api:uploads"), {}, format="multipart")
+@pytest.mark.parametrize("data", [{}, {"file": ContentFile(b"", name="kosong.pdf")}])
+def test_upload_without_a_file_or_with_an_empty_one(world, data):
+    before = counts()
+    response = api(world.users["citizen"]).post(reverse("api:uploads"), data, format="multipart")
     assert_error(response, 400, "invalid", fields={"file"})
+    assert counts() == before
 
 
 def test_upload_answers_what_was_stored(world):

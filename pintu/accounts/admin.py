@@ -17,15 +17,16 @@ from django_otp import user_has_device
 from pintu.accounts.constants import AccountType
 from pintu.accounts.models import ApiToken, RoleAssignment, User
 from pintu.accounts.services import (
+    USER_UPDATE_FIELDS,
     api_token_create,
     api_token_revoke,
     role_assign,
     role_revoke,
     staff_user_create,
     totp_remove,
+    user_update,
 )
 from pintu.core.admin import ConsoleForm, ConsoleModelAdmin, DefaultedListFilter, changed_values
-from pintu.core.services import USER_UPDATE_FIELDS, user_update
 from pintu.regions.models import OrgUnit
 
 STAFF_ACCOUNT_TYPES = (AccountType.STAFF, AccountType.SYSTEM)
@@ -44,7 +45,7 @@ def _day(value) -> str:
 
 class UserAddForm(ConsoleForm):
     initial_password = forms.CharField(
-        label=_("Kata sandi awal"),
+        label=_("kata sandi awal"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
@@ -323,8 +324,17 @@ class ApiTokenAdmin(ConsoleModelAdmin):
     actions = ["revoke_tokens"]
     ordering = ["-created_at"]
 
-    VIEW_FIELDS = ["user", "name", "prefix", "status", "created_at", "created_by", "expires_at"]
-    VIEW_FIELDS += ["last_used_at", "revoked_at"]
+    VIEW_FIELDS = [
+        "user",
+        "name",
+        "prefix",
+        "status",
+        "created_at",
+        "created_by",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
 
     def get_fields(self, request, obj=None):
         return ["user", "name", "expires_at"] if obj is None else self.VIEW_FIELDS

@@ -183,6 +183,21 @@ def role_assign(*, actor, user: User, role: str, org_unit) -> RoleAssignment:
 @transaction.atomic
 def role_revoke(*, actor, assignment: RoleAssignment) -> RoleAssignment:
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.revoked_at is None and assignment.role == Role.REGENCY_ADMIN:
+        others = (
+            RoleAssignment.objects.select_for_update()
+            .filter(
+                role=Role.REGENCY_ADMIN,
+                revoked_at__isnull=True,
+                org_unit__regency_id=assignment.org_unit.regency_id,
+            )
+            .exclude(pk=assignment.pk)
+        )
+        if not others.exists():
+            raise ValidationFailed(
+                "Ini admin kabupaten terakhir. Tunjuk admin kabupaten lain dulu, baru cabut peran ini.",
+                code="role.last_regency_admin",
+            )
     if assignment.revoked_at is None:
         assignment.revoked_at = timezone.now()
         assignment.save(update_fields=["revoked_at"])
@@ -207,6 +222,8 @@ def api_token_create(*, actor, user: User, name: str, expires_at=None) -> tuple[
     """Create a token; returns it with the plain secret, which is shown once and never stored."""
     if not (name or "").strip():
         raise ValidationFailed(fields={"name": ["Beri nama token, misalnya nama sistem yang memakainya."]})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed(fields={"expires_at": ["Tanggal kedaluwarsa harus di masa depan."]})
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -243,6 +260,55 @@ def api_token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- staff accounts ------------------------------------------------------------------------------
+
+USER_UPDATE_FIELDS = ("full_name", "email", "phone", "is_active")
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, **fields) -> User:
+    """Change a staff or system account's profile or switch it on/off (not its roles or password)."""
+    unknown = set(fields) - set(USER_UPDATE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown user fields {sorted(unknown)}")
+    errors = {}
+    if "full_name" in fields:
+        fields["full_name"] = " ".join((fields["full_name"] or "").split())
+    if "email" in fields:
+        fields["email"] = (fields["email"] or "").strip().lower()
+        if fields["email"]:
+            try:
+                validate_email(fields["email"])
+            except DjangoValidationError:
+                errors["email"] = ["Alamat surel tidak valid, contoh: nama@contoh.id."]
+            else:
+                if User.objects.filter(email__iexact=fields["email"]).exclude(pk=user.pk).exists():
+                    errors["email"] = ["Surel sudah dipakai akun lain."]
+    if "phone" in fields:
+        try:
+            fields["phone"] = validate_phone(fields["phone"])
+        except ValueError as exc:
+            errors["phone"] = [str(exc)]
+    if "is_active" in fields:
+        fields["is_active"] = bool(fields["is_active"])
+        if not fields["is_active"] and getattr(actor, "pk", None) == user.pk:
+            errors["is_active"] = ["Anda tidak dapat menonaktifkan akun Anda sendiri."]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    changed = {k: v for k, v in fields.items() if getattr(user, k) != v}
+    for key, value in changed.items():
+        setattr(user, key, value)
+    if changed:
+        try:
+            with transaction.atomic():
+                user.save(update_fields=list(changed))
+        except IntegrityError as exc:  # a concurrent change took the same e-mail address
+            raise ValidationFailed(fields={"email": ["Surel sudah dipakai akun lain."]}) from exc
+        audit_record(actor=actor, verb="user.update", obj=user, changes=changed)
+    return user
 
 
 # --- login throttling --------------------------------------------------------------------------

@@ -165,7 +165,8 @@ class ServiceAdmin(ConsoleModelAdmin):
         self.message_user(
             request,
             _(
-                "Layanan “%(name)s” dibuat. Lengkapi draf v1 (Standar Pelayanan, formulir, dokumen, alur) lalu terbitkan."
+                "Layanan “%(name)s” dibuat. Lengkapi draf v1 (Standar Pelayanan, formulir, dokumen, "
+                "alur) lalu terbitkan."
             )
             % {"name": obj.name},
             level=messages.SUCCESS,

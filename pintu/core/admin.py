@@ -355,3 +355,28 @@ class DayOffAdmin(ConsoleModelAdmin):
     def delete_queryset(self, request, queryset):
         for day_off in queryset:
             day_off_remove(actor=request.user, day_off=day_off)
+
+
+# --- background task rows: read-only for operators ------------------------------------------------
+
+from django_tasks_db.models import DBTaskResult  # noqa: E402
+
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(RegencyAdminOnly, admin.ModelAdmin):
+    list_display = ["task_path", "status", "queue_name", "enqueued_at", "finished_at", "worker_ids"]
+    list_filter = ["status", "queue_name"]
+    search_fields = ["task_path", "id"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -18,6 +18,18 @@ def configure_admin_site(site) -> None:
     site.has_permission = is_regency_admin
 
 
+def hide_third_party_admins(site) -> None:
+    """Models of libraries that would otherwise be editable without Pintu's services and audit:
+    groups (Pintu's roles replace them) and TOTP devices (managed through the account pages and
+    the user admin's action). Task rows get a read-only admin in ``pintu.core.admin``."""
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (Group, TOTPDevice):
+        if site.is_registered(model):
+            site.unregister(model)
+
+
 class RegencyAdminOnly:
     """Mixin for ModelAdmins: every permission comes from the regency-admin role."""
 

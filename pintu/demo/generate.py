@@ -127,6 +127,12 @@ def setup_accounts() -> dict:
             role=Role.VILLAGE_OPERATOR,
             org_unit=village_unit,
         )
+        role_assign(
+            actor=None,
+            user=_staff(f"kades.{slug}", fake.name(), password_hash),
+            role=Role.VILLAGE_HEAD,
+            org_unit=village_unit,
+        )
         district_unit = OrgUnit.objects.get(code=f"KEC-{village_unit.district.code}")
         district_slug = village_unit.district.name.lower().replace(" ", "")
         role_assign(
@@ -207,8 +213,23 @@ def _documents(version, case_label: str) -> dict:
     return files
 
 
+def _working_moment(
+    calendar, today: dt.date, days_back: int, rng: random.Random, now: dt.datetime
+) -> dt.datetime:
+    """Office hours (08:00–14:59 local) on the working day ``days_back`` working days before today."""
+    day = today
+    while not calendar.is_working_day(day):
+        day -= dt.timedelta(days=1)
+    for _ in range(days_back):
+        day -= dt.timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day -= dt.timedelta(days=1)
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(8, 14), rng.randint(0, 59))))
+    return min(moment, now - dt.timedelta(minutes=rng.randint(10, 90)))
+
+
 def _next_moment(moment: dt.datetime, rng: random.Random, now: dt.datetime) -> dt.datetime:
-    later = moment + dt.timedelta(hours=rng.randint(2, 40), minutes=rng.randint(0, 59))
+    later = moment + dt.timedelta(hours=rng.randint(1, 20), minutes=rng.randint(0, 59))
     return min(later, now - dt.timedelta(minutes=rng.randint(5, 120)))
 
 
@@ -239,12 +260,11 @@ def generate_cases(count: int, *, seed: int = 35, stdout=None) -> int:
         service = rng.choice(services)
         version = versions[service.pk]
         roll = rng.random()
-        submitted = now - dt.timedelta(days=rng.randint(0, 40), hours=rng.randint(0, 6))
-        submitted = submitted.replace(hour=rng.randint(1, 7), minute=rng.randint(0, 59))  # 08:00-14:59 WIB
-        if not calendar.is_working_day(timezone.localdate(submitted)):
-            submitted -= dt.timedelta(days=2)
-        if submitted > now:
-            submitted = now - dt.timedelta(hours=1)
+        # Most open work is recent; older cases have mostly been finished (driven to the end below).
+        finish = rng.random() < 0.55
+        recent = rng.random() < 0.85
+        working_days_ago = rng.randint(4, 40) if finish else (0 if recent else rng.randint(1, 6))
+        submitted = _working_moment(calendar, timezone.localdate(now), working_days_ago, rng, now)
         if roll < 0.12 and index % 3 == 0:
             actor, unit, applicant = citizen, None, None
             district_code = DEMO_DISTRICT
@@ -293,16 +313,24 @@ def generate_cases(count: int, *, seed: int = 35, stdout=None) -> int:
                     stdout.write(f"  melewati contoh {service.code}: {exc} {getattr(exc, 'fields', '')}")
                 continue
         created += 1
-        _advance(case, rng, grants, submitted, now, actor)
+        _advance(case, rng, grants, submitted, now, actor, finish=finish)
+        if stdout and (index + 1) % 25 == 0:
+            stdout.write(f"  {index + 1}/{count} permohonan…")
     return created
 
 
 def _advance(
-    case: Case, rng: random.Random, grants: dict, moment: dt.datetime, now: dt.datetime, applicant_actor
+    case: Case,
+    rng: random.Random,
+    grants: dict,
+    moment: dt.datetime,
+    now: dt.datetime,
+    applicant_actor,
+    *,
+    finish: bool,
 ) -> None:
-    """Walk a case forward by a random number of actions, as the right officers."""
-    target = rng.random()
-    budget = 0 if target < 0.18 else rng.randint(1, 12)
+    """Walk a case forward as the right officers: to the end, or a few actions for open work."""
+    budget = 30 if finish else (0 if rng.random() < 0.2 else rng.randint(1, 4))
     for _ in range(budget):
         case.refresh_from_db()
         moment = _next_moment(moment, rng, now)
@@ -311,7 +339,7 @@ def _advance(
         step = case.current_step
         with clock(moment):
             if case.status == CaseStatus.RETURNED:
-                if rng.random() < 0.5:
+                if not finish and rng.random() < 0.5:
                     return
                 case_services.case_resubmit(
                     actor=applicant_actor, case=case, note="Dokumen sudah dilengkapi."
@@ -319,7 +347,7 @@ def _advance(
                 continue
             if case.status == CaseStatus.READY_FOR_HANDOVER:
                 officer = grants.get((Role.VILLAGE_OPERATOR, case.current_owner_id))
-                if officer and rng.random() < 0.6:
+                if officer and (finish or rng.random() < 0.3):
                     case_services.case_hand_over(
                         actor=officer, case=case, note="Diterima langsung oleh pemohon."
                     )

@@ -185,8 +185,18 @@ def org_unit_create(*, actor, kind: str, code: str, name: str, regency: Regency,
         raise ValidationFailed(fields={"kind": ["Jenis unit kerja tidak dikenal."]})
     if OrgUnit.objects.filter(code=code).exists():
         raise ValidationFailed(fields={"code": [f"Kode {code} sudah dipakai."]})
+    if kind == OrgUnitKind.AGENCY:
+        _validate_agency_fields({"name": name, **fields})
+    district, village = fields.get("district"), fields.get("village")
+    if district is not None and district.regency_id != regency.pk:
+        raise ValidationFailed(
+            fields={"district": ["Kecamatan ini bukan bagian dari kabupaten/kota unit kerja."]}
+        )
+    if village is not None and village.district.regency_id != regency.pk:
+        raise ValidationFailed(fields={"village": ["Desa ini bukan bagian dari kabupaten/kota unit kerja."]})
+    if village is not None and district is not None and village.district_id != district.pk:
+        raise ValidationFailed(fields={"district": ["Kecamatan tidak sesuai dengan desa yang dipilih."]})
     if kind == OrgUnitKind.VILLAGE_OFFICE:
-        village = fields.get("village")
         if village is None:
             raise ValidationFailed(fields={"village": ["Kantor desa harus menunjuk desanya."]})
         if OrgUnit.objects.filter(kind=kind, village=village).exists():

@@ -17,6 +17,7 @@ Screenshots: tests/e2e/artifacts/<journey>-<nn>-<step>.png.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import dateformat, translation
@@ -65,6 +66,25 @@ def long_date(value, lang: str = "id") -> str:
     """A date as the pages print it ("l, d M Y"), in the given language."""
     with translation.override(lang):
         return dateformat.format(value, "l, d M Y")
+
+
+def english_messages():
+    """msgid -> msgstr of the compiled English catalogue the server uses (so copy edits of the
+    translation do not break the test, but an untranslated page does)."""
+    import polib
+    from django.conf import settings
+
+    path = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.mo"
+    if not path.exists():
+        pytest.fail(f"English messages are not compiled ({path} missing): run `make messages`")
+    catalog = {entry.msgid: entry.msgstr for entry in polib.mofile(str(path))}
+
+    def english(msgid: str) -> str:
+        text = catalog.get(msgid)
+        assert text and text != msgid, f"no English translation for {msgid!r}"
+        return text
+
+    return english
 
 
 def open_all_details(page):
@@ -242,19 +262,26 @@ def test_j1_citizen_registers_and_applies(e2e, tmp_path):
     e2e.shot(anonymous, "tracking-page")
 
     # the language switch: English, and the page keeps working
+    english = english_messages()
     anonymous.get_by_label("Bahasa").select_option("en")
     anonymous.wait_for_load_state()
     expect(anonymous.locator("html")).to_have_attribute("lang", "en")
     expect(anonymous).to_have_url(re.compile(f"/lacak/{re.escape(code)}/$"))
-    expect(anonymous.get_by_label("Bahasa")).to_have_value("en")
+    expect(anonymous.locator("#lang-select")).to_have_value("en")
+    expect(anonymous.get_by_label(english("Bahasa"))).to_have_value("en")
     expect(anonymous.locator(".code-box")).to_have_text(code)
     expect(anonymous.locator("aside ol.steps .step-name")).to_have_text(AGENCY_STEP_NAMES)
+    expect(anonymous.get_by_role("heading", name=english("Tahapan"), exact=True)).to_be_visible()
+    expect(anonymous.get_by_role("heading", name=english("Riwayat"), exact=True)).to_be_visible()
+    expect(anonymous.locator("dl.facts dt").nth(1)).to_have_text(english("Dipegang oleh"))
     # dates use Django's English locale ("Monday, 14 Dec 2026")
     expect(anonymous.locator("dl.facts")).to_contain_text(long_date(case.due_date, "en"))
+    e2e.shot(anonymous, "english-tracking")
     anonymous.goto(e2e.url("/layanan/"))
     expect(anonymous.locator("html")).to_have_attribute("lang", "en")
+    expect(anonymous.get_by_role("heading", level=1)).to_have_text(english("Katalog layanan"))
     expect(anonymous.locator("#results h3")).to_have_count(3)
-    e2e.shot(anonymous, "english")
+    e2e.shot(anonymous, "english-catalogue")
 
 
 # --- journey 3: agency officers on desktops, the citizen on a phone -----------------------------

@@ -29,9 +29,12 @@ class Command(BaseCommand):
         host, _, port = addr.rpartition(":")
         with socket.socket() as probe:
             if probe.connect_ex((host or "127.0.0.1", int(port))) == 0:
-                raise CommandError(f"Port {port} sudah dipakai program lain. Hentikan program itu atau pakai port lain.")
+                raise CommandError(
+                    f"Port {port} sudah dipakai program lain. Hentikan program itu atau pakai port lain."
+                )
         worker = subprocess.Popen(
-            [sys.executable, "manage.py", "worker"], preexec_fn=_die_with_parent if sys.platform == "linux" else None
+            [sys.executable, "manage.py", "worker"],
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         try:
             call_command("runserver", addr, use_reloader=False)

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--cases", type=int, default=240, help="How many sample cases to create.")
+        parser.add_argument("--cases", type=int, default=200, help="How many sample cases to create.")
 
     def handle(self, *args, cases, **options):
         for name in ("django_tasks", "django_tasks_db", "pintu.messages"):
