@@ -27,11 +27,12 @@ import io
 import json
 import random
 import time
-from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
+
+from bench.workflow_paths import workflow_paths
 
 SEED = 35
 DAYS = 730  # submissions spread over two years, growing from 0.6x to 1.4x the mean rate
@@ -66,260 +67,9 @@ SERVICE_WEIGHTS = {
 }
 DEFAULT_SERVICE_WEIGHT = 1.0
 
-# Share of closed endings; the rest of each group is spread over the steps.
-CLOSED_COMPLETED = 0.88
-CLOSED_COMPLETED_AFTER_RETURN = 0.04
-CLOSED_REJECTED = 0.05
-CLOSED_WITHDRAWN = 0.03
-# Relative weights of where an open case waits.
-OPEN_AT_STEP = 1.0
-OPEN_VERIFIED = 0.5
-OPEN_CLAIMED = 0.4
-OPEN_RETURNED = 0.25
-OPEN_READY_FOR_HANDOVER = 1.2
-
-RETURN_NOTES = [
-    "Foto KTP-el buram; unggah ulang pindaian yang jelas.",
-    "Nama pada surat keterangan berbeda dengan KK; mohon surat keterangan yang sesuai.",
-    "Lampirkan halaman KK yang memuat nama pemohon.",
-]
-REJECT_NOTE = "Pemohon sudah tercatat memiliki dokumen yang sama (duplikasi data)."
-RESUBMIT_NOTE = "Dokumen sudah dilengkapi."
-WITHDRAW_NOTE = "Permohonan dibatalkan pemohon."
-
-OWNER_KIND = {"service_agency": "agency", "applicant_village": "village", "applicant_district": "district"}
-
 
 def log(message: str) -> None:
     print(f"  [{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-# --- workflow paths (Python, from the product's transition table) ---------------------------------
-
-
-@dataclass(frozen=True)
-class Event:
-    action: str
-    from_status: str
-    to_status: str
-    from_step: int | None
-    to_step: int | None
-    from_owner: str | None  # owner kind: agency | village | district | opened
-    to_owner: str | None
-    actor_role: str  # a role, or "applicant" (whoever submitted, for the opening unit)
-    actor_owner: str | None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class State:
-    status: str
-    step: int | None
-    owner: str | None
-    assignee_role: str | None
-    arrived: int  # index of the event that brought the case to its current step
-    due_base: int  # index of the event whose date starts the current step clock
-    due_days: int | None
-
-
-def _walk(steps, *, village: bool, return_first: bool = False) -> list[Event]:
-    """The full path through a version's workflow (optionally with a return and resubmission)."""
-    first = steps[0]
-    own = OWNER_KIND[first.owner]
-    events = [Event("submit", "", "in_progress", None, first.id, None, own, "applicant", "opened")]
-    if return_first:
-        events.append(
-            Event(
-                "return",
-                "in_progress",
-                "returned",
-                first.id,
-                first.id,
-                own,
-                own,
-                first.role,
-                own,
-                RETURN_NOTES[0],
-            )
-        )
-        events.append(
-            Event(
-                "resubmit",
-                "returned",
-                "in_progress",
-                first.id,
-                first.id,
-                own,
-                own,
-                "applicant",
-                "opened",
-                RESUBMIT_NOTE,
-            )
-        )
-    for index, step in enumerate(steps):
-        own = OWNER_KIND[step.owner]
-        following = steps[index + 1] if index + 1 < len(steps) else None
-        if step.kind in ("review", "approval"):
-            if following is None:
-                raise ValueError(f"version {step.version_id}: a {step.kind} step cannot be the last")
-            nxt = OWNER_KIND[following.owner]
-            if step.kind == "review":
-                events.append(
-                    Event("verify", "in_progress", "verified", step.id, step.id, own, own, step.role, own)
-                )
-                events.append(
-                    Event(
-                        "forward", "verified", "in_progress", step.id, following.id, own, nxt, step.role, own
-                    )
-                )
-            else:
-                events.append(
-                    Event(
-                        "approve",
-                        "in_progress",
-                        "in_progress",
-                        step.id,
-                        following.id,
-                        own,
-                        nxt,
-                        step.role,
-                        own,
-                    )
-                )
-        elif village:
-            events.append(
-                Event(
-                    "issue", "in_progress", "ready_for_handover", step.id, None, own, "opened", step.role, own
-                )
-            )
-            events.append(
-                Event(
-                    "hand_over",
-                    "ready_for_handover",
-                    "completed",
-                    None,
-                    None,
-                    "opened",
-                    None,
-                    "village_operator",
-                    "opened",
-                )
-            )
-            break
-        else:
-            events.append(
-                Event("issue", "in_progress", "completed", step.id, None, own, None, step.role, own)
-            )
-            break
-    return events
-
-
-def _states(events: list[Event], sla: dict[int, int]) -> list[State]:
-    """The case's pointers after each event, as ``services._apply`` would leave them."""
-    states = []
-    state = None
-    for index, event in enumerate(events):
-        if event.action in ("submit", "forward", "approve"):
-            state = State(
-                event.to_status, event.to_step, event.to_owner, None, index, index, sla[event.to_step]
-            )
-        elif event.action == "verify":
-            state = State(event.to_status, state.step, state.owner, state.assignee_role or event.actor_role,
-                          state.arrived, state.due_base, state.due_days)  # fmt: skip
-        elif event.action == "claim":
-            state = State(state.status, state.step, state.owner, event.actor_role, state.arrived, state.due_base,
-                          state.due_days)  # fmt: skip
-        elif event.action in ("return", "resubmit"):
-            state = State(event.to_status, state.step, state.owner, state.assignee_role, state.arrived,
-                          state.due_base, state.due_days)  # fmt: skip
-        elif event.action == "issue":
-            if event.to_status == "ready_for_handover":
-                state = State(event.to_status, None, "opened", None, state.arrived, index, 3)
-            else:
-                state = State(event.to_status, None, None, None, state.arrived, index, None)
-        else:  # hand_over, reject, withdraw: closed; the step pointer stays where it was
-            state = State(event.to_status, state.step, None, None, state.arrived, index, None)
-        states.append(state)
-    return states
-
-
-def workflow_paths(versions: dict[int, list]) -> tuple[list[tuple], list[tuple]]:
-    """Rows for ``b_path`` (every event of every variant) and ``b_end`` (where a case may stop,
-    with its probability within its group: version × village channel × open/closed)."""
-    path_rows, end_rows = [], []
-    sla = {s.id: s.sla_days for steps in versions.values() for s in steps}
-    for version_id, steps in versions.items():
-        for village in (False, True):
-            main = _walk(steps, village=village)
-            variants: dict[str, list[Event]] = {
-                "main": main,
-                "retmain": _walk(steps, village=village, return_first=True),
-            }
-            arrivals = [i for i, e in enumerate(main) if e.action in ("submit", "forward", "approve")]
-            for j, at in enumerate(arrivals):
-                here = main[at]
-                step = next(s for s in steps if s.id == here.to_step)
-                own, prefix = here.to_owner, main[: at + 1]
-                variants[f"claim{j}"] = [
-                    *prefix,
-                    Event("claim", "in_progress", "in_progress", step.id, step.id, own, own, step.role, own),
-                ]
-                if step.kind != "issuance":
-                    variants[f"ret{j}"] = [
-                        *prefix,
-                        Event("return", "in_progress", "returned", step.id, step.id, own, own, step.role, own,
-                              RETURN_NOTES[j % len(RETURN_NOTES)]),
-                    ]  # fmt: skip
-                    variants[f"rej{j}"] = [
-                        *prefix,
-                        Event("reject", "in_progress", "rejected", step.id, step.id, own, None, step.role, own,
-                              REJECT_NOTE),
-                    ]  # fmt: skip
-                variants[f"wd{j}"] = [
-                    *prefix,
-                    Event("withdraw", "in_progress", "withdrawn", step.id, step.id, own, None, "applicant",
-                          "opened", WITHDRAW_NOTE),
-                ]  # fmt: skip
-            for name, events in variants.items():
-                for k, e in enumerate(events, start=1):
-                    path_rows.append(
-                        (version_id, village, name, k, e.action, e.from_status, e.to_status, e.from_step,
-                         e.to_step, e.from_owner, e.to_owner, e.actor_role, e.actor_owner, e.note)
-                    )  # fmt: skip
-            endings = []  # (is_open, weight, variant, nev)
-            main_states = _states(main, sla)
-            for index, state in enumerate(main_states):
-                if state.status == "in_progress":
-                    endings.append((True, OPEN_AT_STEP, "main", index + 1))
-                elif state.status == "verified":
-                    endings.append((True, OPEN_VERIFIED, "main", index + 1))
-                elif state.status == "ready_for_handover":
-                    endings.append((True, OPEN_READY_FOR_HANDOVER, "main", index + 1))
-            rejects = [n for n in variants if n.startswith("rej")]
-            withdrawals = [n for n in variants if n.startswith("wd")]
-            for name, events in variants.items():
-                if name.startswith("claim"):
-                    endings.append((True, OPEN_CLAIMED, name, len(events)))
-                elif name.startswith("ret") and name != "retmain":
-                    endings.append((True, OPEN_RETURNED, name, len(events)))
-            endings.append((False, CLOSED_COMPLETED, "main", len(main)))
-            endings.append((False, CLOSED_COMPLETED_AFTER_RETURN, "retmain", len(variants["retmain"])))
-            endings += [(False, CLOSED_REJECTED / len(rejects), n, len(variants[n])) for n in rejects]
-            endings += [
-                (False, CLOSED_WITHDRAWN / len(withdrawals), n, len(variants[n])) for n in withdrawals
-            ]
-            for is_open in (True, False):
-                group = [e for e in endings if e[0] is is_open]
-                total = sum(w for _, w, _, _ in group)
-                for _, weight, name, nev in group:
-                    state = _states(variants[name][:nev], sla)[-1]
-                    end_rows.append(
-                        (version_id, village, is_open, weight / total, name, nev, state.status, state.step,
-                         state.owner, state.assignee_role, state.arrived + 1, state.due_base + 1, state.due_days,
-                         state.status == "returned", name == "retmain",
-                         variants[name][nev - 1].note if state.status == "returned" else "")
-                    )  # fmt: skip
-    return path_rows, end_rows
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -387,7 +137,8 @@ def _detach(cursor, table: str) -> tuple[list, list]:
     )
     constraints = cursor.fetchall()
     cursor.execute(
-        "SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
+        "SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+        "JOIN pg_class c ON c.oid = x.indexrelid "
         "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary "
         "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid "
         "AND k.conrelid = x.indrelid) ORDER BY c.relname",
@@ -457,6 +208,8 @@ def _person_names(seed: int) -> tuple[list[str], list[str]]:
 
 
 def generate(count: int, *, seed: int = SEED) -> dict:
+    from faker import Faker
+
     from pintu.accounts.models import RoleAssignment
     from pintu.catalog.models import Service, WorkflowStep
     from pintu.catalog.selectors import version_with_details
@@ -480,7 +233,7 @@ def generate(count: int, *, seed: int = SEED) -> dict:
     versions: dict[int, list] = {v: [] for v in version_ids}
     for step in WorkflowStep.objects.filter(version_id__in=version_ids).order_by("version_id", "position"):
         versions[step.version_id].append(step)
-    paths, endings = workflow_paths(versions)
+    paths, endings = workflow_paths(versions)  # from the product's transition table
 
     grants: dict[tuple[str, int], int] = {}
     for role, unit_id, user_id in (
@@ -495,26 +248,42 @@ def generate(count: int, *, seed: int = SEED) -> dict:
     for village in villages_of_regency().order_by("code"):
         office, district_office = village_offices[village.pk], district_offices[village.district_id]
         village_rows.append(
-            (len(village_rows) + 1, village.pk, village.district.code.replace(".", ""), office, district_office,
-             grants[("village_operator", office)], grants[("village_head", office)],
-             grants[("district_officer", district_office)])
-        )  # fmt: skip
+            (
+                len(village_rows) + 1,
+                village.pk,
+                village.district.code.replace(".", ""),
+                office,
+                district_office,
+                grants[("village_operator", office)],
+                grants[("village_head", office)],
+                grants[("district_officer", district_office)],
+            )
+        )
     # Villages differ in size: log-normal weights (a few large kelurahan, many small desa).
     village_weights = [rng.lognormvariate(0, 0.6) for _ in village_rows]
     agency_rows = [
-        (agency_id, grants[("agency_front_office", agency_id)], grants[("agency_verifier", agency_id)],
-         grants[("agency_approver", agency_id)])
+        (
+            agency_id,
+            grants[("agency_front_office", agency_id)],
+            grants[("agency_verifier", agency_id)],
+            grants[("agency_approver", agency_id)],
+        )
         for agency_id in sorted({s.agency_id for s in services})
-    ]  # fmt: skip
+    ]
     service_rows = [
-        (i + 1, s.pk, s.published_version_id, s.agency_id, s.starts_at_village, s.published_version.time_limit_days)
+        (
+            i + 1,
+            s.pk,
+            s.published_version_id,
+            s.agency_id,
+            s.starts_at_village,
+            s.published_version.time_limit_days,
+        )
         for i, s in enumerate(services)
-    ]  # fmt: skip
+    ]
     service_weights = [SERVICE_WEIGHTS.get(s.code, DEFAULT_SERVICE_WEIGHT) for s in services]
 
     fake_rng = random.Random(seed)
-    from faker import Faker
-
     fake = Faker("id_ID")
     fake.seed_instance(seed)
     form_rows = []
@@ -602,7 +371,8 @@ def generate(count: int, *, seed: int = SEED) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value jsonb NOT NULL)")
         cursor.execute(
-            "INSERT INTO bench_meta VALUES ('data', %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO bench_meta VALUES ('data', %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [json.dumps(summary)],
         )
     return summary
@@ -619,7 +389,8 @@ def _load_lookups(
         CREATE TEMP TABLE b_svc (i int PRIMARY KEY, service_id bigint, version_id bigint, agency_id bigint,
             starts_village bool, time_limit int);
         CREATE TEMP TABLE b_path (version_id bigint, village bool, variant text, k int, action text,
-            from_status text, to_status text, from_step bigint, to_step bigint, from_owner text, to_owner text,
+            from_status text, to_status text, from_step bigint, to_step bigint,
+            from_owner text, to_owner text,
             actor_role text, actor_owner text, note text);
         CREATE TEMP TABLE b_end (id serial PRIMARY KEY, version_id bigint, village bool, is_open bool,
             p float8, variant text, nev int, status text, step_id bigint, owner_kind text, assignee_role text,
@@ -645,7 +416,8 @@ def _load_lookups(
     _copy(
         cursor,
         "b_end",
-        "version_id, village, is_open, p, variant, nev, status, step_id, owner_kind, assignee_role, k_arr, k_due, "
+        "version_id, village, is_open, p, variant, nev, status, step_id, owner_kind, assignee_role, "
+        "k_arr, k_due, "
         "due_days, paused, retfix, note",
         endings,
     )
@@ -671,7 +443,8 @@ def _load_lookups(
 
 def _insert_citizens(cursor, citizens: int, first_names, last_names, seed: int) -> None:
     cursor.execute(
-        "CREATE TEMP TABLE b_first (i int PRIMARY KEY, name text); CREATE TEMP TABLE b_last (i int PRIMARY KEY, name text)"
+        "CREATE TEMP TABLE b_first (i int PRIMARY KEY, name text); "
+        "CREATE TEMP TABLE b_last (i int PRIMARY KEY, name text)"
     )
     _copy(cursor, "b_first", "i, name", enumerate(first_names))
     _copy(cursor, "b_last", "i, name", enumerate(last_names))
@@ -679,10 +452,13 @@ def _insert_citizens(cursor, citizens: int, first_names, last_names, seed: int) 
     cursor.execute(
         """
         INSERT INTO accounts_user (password, last_login, is_superuser, username, first_name, last_name, email,
-            is_staff, is_active, date_joined, account_type, full_name, phone, nik, village_id, address, language)
+            is_staff, is_active, date_joined, account_type, full_name, phone, nik, village_id, address,
+            language)
         SELECT '!', NULL, false, e, '', '', e, false, true, now() - (random() * interval '900 days'),
-               'citizen', f.name || ' ' || l.name, '628' || (11 + c %% 48) || lpad((c * 7919 %% 100000000)::text, 8, '0'),
-               v.district_digits || lpad((1 + c %% 28 + CASE WHEN c %% 2 = 0 THEN 40 ELSE 0 END)::text, 2, '0')
+               'citizen', f.name || ' ' || l.name,
+               '628' || (11 + c %% 48) || lpad((c * 7919 %% 100000000)::text, 8, '0'),
+               v.district_digits
+                   || lpad((1 + c %% 28 + CASE WHEN c %% 2 = 0 THEN 40 ELSE 0 END)::text, 2, '0')
                    || lpad((1 + c %% 12)::text, 2, '0') || lpad((50 + c %% 50)::text, 2, '0')
                    || lpad((1 + c %% 9999)::text, 4, '0'),
                v.village_id, 'Dusun ' || d.name || ' RT 00' || (1 + c %% 9) || ' RW 00' || (1 + c %% 6), 'id'
@@ -769,7 +545,8 @@ def _plan(cursor, *, count, now, first_day, seed, service_thresholds, village_th
                         WHEN a.age < 30 THEN 0.45 WHEN a.age < 90 THEN 0.12 ELSE 0.015 END) AS is_open
             FROM aged a
         ), ended AS (
-            SELECT o.*, e.variant, e.nev, e.status, e.step_id, e.owner_kind, e.assignee_role, e.k_arr, e.k_due,
+            SELECT o.*, e.variant, e.nev, e.status, e.step_id, e.owner_kind, e.assignee_role,
+                   e.k_arr, e.k_due,
                    e.due_days, e.paused, e.retfix, e.note AS end_note
             FROM opened o
             JOIN b_grp g ON g.version_id = o.version_id AND g.village = o.is_village AND g.is_open = o.is_open
@@ -777,17 +554,21 @@ def _plan(cursor, *, count, now, first_day, seed, service_thresholds, village_th
         )
         SELECT x.n, c.code, x.service_id, x.version_id, x.agency_id, x.channel, x.is_village, x.is_open,
                x.village_id, x.vo_id, x.do_id, x.u_vop, x.u_vhead, x.u_dist, x.u_afo, x.u_aver, x.u_aapp,
-               x.variant, x.nev, x.status, x.step_id, x.owner_kind, x.assignee_role, x.k_arr, x.k_due, x.due_days,
+               x.variant, x.nev, x.status, x.step_id, x.owner_kind, x.assignee_role, x.k_arr, x.k_due,
+               x.due_days,
                x.paused, x.retfix, x.end_note, x.sub_at, x.time_limit,
-               CASE x.channel WHEN 'village' THEN x.vo_id WHEN 'online' THEN NULL ELSE x.agency_id END AS opened_id,
+               CASE x.channel WHEN 'village' THEN x.vo_id WHEN 'online' THEN NULL ELSE x.agency_id END
+                   AS opened_id,
                CASE x.channel WHEN 'village' THEN x.u_vop WHEN 'online' THEN t.user_id ELSE x.u_afo END
                    AS submitted_by,
                CASE WHEN x.channel = 'online' THEN t.user_id END AS applicant_user,
-               CASE WHEN x.channel = 'online' THEN t.full_name ELSE f.name || ' ' || l.name END AS applicant_name,
+               CASE WHEN x.channel = 'online' THEN t.full_name ELSE f.name || ' ' || l.name END
+                   AS applicant_name,
                CASE WHEN x.channel = 'online' THEN t.nik
                     ELSE x.district_digits
                          || lpad((1 + x.n %% 28 + CASE WHEN x.r_x < 0.52 THEN 40 ELSE 0 END)::text, 2, '0')
-                         || lpad((1 + (x.n / 28) %% 12)::text, 2, '0') || lpad(((x.n / 7) %% 100)::text, 2, '0')
+                         || lpad((1 + (x.n / 28) %% 12)::text, 2, '0')
+                         || lpad(((x.n / 7) %% 100)::text, 2, '0')
                          || lpad((1 + (x.n * 37) %% 9999)::text, 4, '0') END AS applicant_nik,
                CASE WHEN x.channel = 'online' THEN t.phone
                     ELSE '628' || (11 + x.n %% 48) || lpad(((x.n * 104729) %% 100000000)::text, 8, '0')
@@ -802,7 +583,8 @@ def _plan(cursor, *, count, now, first_day, seed, service_thresholds, village_th
                                   %(now)s::timestamptz - interval '1 minute'
                                   - interval '1 day' * (-2.0 * ln(1.0 - x.r_dur)))
                     ELSE least(x.sub_at + interval '1 day' * (x.time_limit * 1.4 + 0.5) * (0.2 + x.r_dur),
-                               greatest(%(now)s::timestamptz - interval '1 minute', x.sub_at + interval '1 minute'))
+                               greatest(%(now)s::timestamptz - interval '1 minute',
+                                        x.sub_at + interval '1 minute'))
                     END AS end_at
         FROM ended x
         JOIN b_code c ON c.n = x.n
@@ -852,12 +634,14 @@ def _insert_cases(cursor) -> None:
         f"""
         INSERT INTO cases_case (id, tracking_code, service_id, service_version_id, agency_id, status, channel,
             current_step_id, current_owner_id, current_assignee_id, opened_by_unit_id, submitted_by_id,
-            submission_key, applicant_user_id, applicant_name, applicant_nik, applicant_phone, applicant_email,
+            submission_key, applicant_user_id, applicant_name, applicant_nik, applicant_phone,
+            applicant_email,
             applicant_address, applicant_village_id, form_data, submitted_at, due_date, step_started_at,
             step_due_date, paused_on, paused_working_days, return_reason, closed_at, event_count, updated_at)
         SELECT p.n, p.code, p.service_id, p.version_id, p.agency_id, p.status, p.channel,
                p.step_id, {_owner("p.owner_kind")}, {_user("p.assignee_role")}, p.opened_id, p.submitted_by,
-               NULL, p.applicant_user, p.applicant_name, p.applicant_nik, p.applicant_phone, p.applicant_email,
+               NULL, p.applicant_user, p.applicant_name, p.applicant_nik, p.applicant_phone,
+               p.applicant_email,
                p.applicant_address, p.village_id, f.form, p.sub_at, wdue.d, k.step_started_at,
                sdue.d, CASE WHEN p.paused THEN (p.end_at AT TIME ZONE 'Asia/Jakarta')::date END,
                CASE WHEN p.retfix THEN 1 ELSE 0 END, CASE WHEN p.paused THEN p.end_note ELSE '' END,
@@ -931,6 +715,17 @@ def _summary(cursor, count: int, events: int, parties: int) -> dict:
     village_offices = cursor.fetchone()[0]
     cursor.execute("SELECT min(event_count), max(event_count), avg(event_count)::float8 FROM cases_case")
     low, high, mean = cursor.fetchone()
+    cursor.execute(
+        """
+        SELECT count(*) FROM cases_case c
+        LEFT JOIN cases_caseevent e ON e.case_id = c.id AND e.seq = c.event_count
+        WHERE e.id IS NULL OR e.to_status <> c.status OR e.to_step_id IS DISTINCT FROM c.current_step_id
+           OR e.to_owner_id IS DISTINCT FROM c.current_owner_id
+        """
+    )
+    inconsistent = cursor.fetchone()[0]
+    if inconsistent:
+        raise AssertionError(f"{inconsistent} cases disagree with their last event")
     open_count = sum(
         v for k, v in statuses.items() if k in ("in_progress", "verified", "returned", "ready_for_handover")
     )

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -157,6 +158,43 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def explain(sqls: list[str]) -> list[dict]:
+    """``EXPLAIN (ANALYZE, BUFFERS)`` of each SELECT that touches the case tables."""
+    from django.db import connection
+
+    plans = []
+    with connection.cursor() as cursor:
+        for sql in sqls:
+            if not sql.lstrip().upper().startswith("SELECT") or "cases_case" not in sql:
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            text = "\n".join(row[0] for row in cursor.fetchall())
+            timing = {
+                line.split(":")[0].strip(): float(line.split(":")[1].split()[0])
+                for line in text.splitlines()
+                if line.strip().startswith(("Planning Time", "Execution Time"))
+            }
+            plans.append({"sql": sql, "plan": text, **timing})
+    return plans
+
+
+def query_label(sql: str) -> str:
+    """A short name for a query: its first table and the start of its WHERE clause."""
+    table = re.search(r'FROM "(\w+)"', sql)
+    where = sql.split(" WHERE ", 1)[1] if " WHERE " in sql else ""
+    where = re.sub(r'"\w+"\.', "", where).replace('"', "")
+    kind = "count" if sql.startswith("SELECT COUNT(") else "rows"
+    return f"{kind} of {table.group(1) if table else '?'} WHERE {where[:60]}…"
+
+
+def plan_summary(plans: list[dict]) -> str:
+    return "\n".join(
+        f"     {query_label(p['sql'])}: planning {p.get('Planning Time', 0):.2f} ms, "
+        f"execution {p.get('Execution Time', 0):.2f} ms"
+        for p in plans
+    )
+
+
 # --- reporting ----------------------------------------------------------------------------------
 
 
@@ -171,6 +209,7 @@ class Figure:
     unit: str = "/s"
     subject_label: str = "subject"
     baseline_label: str = "baseline"
+    note: str = ""
     extra: dict = field(default_factory=dict)
 
     def line(self) -> str:
@@ -183,7 +222,10 @@ class Figure:
                 f"{self.subject_label} {self.subject:.1f} {self.unit}, "
                 f"{self.baseline_label} {self.baseline:.1f} {self.unit}, ratio {self.ratio:.2f}x"
             )
-        return f"{self.name}: {figures} (goal {self.goal}) {'PASS' if self.passed else 'FAIL'}"
+        verdict = "PASS" if self.passed else "FAIL"
+        if self.note:
+            verdict += f" ({self.note})"
+        return f"{self.name}: {figures} (goal {self.goal}) {verdict}"
 
 
 def environment() -> dict:

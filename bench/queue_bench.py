@@ -17,7 +17,7 @@ import json
 import subprocess
 import sys
 
-from bench.harness import Figure, p95
+from bench.harness import Figure, median, p95
 
 RATIO_GOAL = 1.5
 P95_GOAL_MS = 50.0
@@ -102,19 +102,13 @@ def worker_main() -> None:
     def explain(command):
         from django.test.utils import CaptureQueriesContext
 
+        from bench.harness import explain as explain_sqls
+
         path, accept = TARGETS[command["target"]]
         with CaptureQueriesContext(connection) as captured:
             state["client"].get(path, accept=accept)
         queries = [{"sql": q["sql"], "ms": float(q["time"]) * 1000} for q in captured.captured_queries]
-        plans = []
-        if command.get("analyze"):
-            with connection.cursor() as cursor:
-                for query in queries:
-                    sql = query["sql"]
-                    if not sql.lstrip().upper().startswith("SELECT") or "cases_case" not in sql:
-                        continue
-                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-                    plans.append({"sql": sql, "plan": "\n".join(row[0] for row in cursor.fetchall())})
+        plans = explain_sqls([q["sql"] for q in queries]) if command.get("analyze") else []
         return {"queries": queries, "plans": plans}
 
     handlers = {"info": info, "login": login, "measure": measure, "explain": explain}
@@ -206,6 +200,14 @@ def run(*, script: str, db: str, small_db: str, rounds: int, per_round: int) -> 
                 ratio=ratio,
                 goal=f"<= {RATIO_GOAL}x and <= {P95_GOAL_MS:.0f} ms",
                 passed=ratio <= RATIO_GOAL and subject <= P95_GOAL_MS,
+                note=", ".join(
+                    reason
+                    for reason, failed in (
+                        (f"ratio above {RATIO_GOAL}x", ratio > RATIO_GOAL),
+                        (f"p95 above {P95_GOAL_MS:.0f} ms", subject > P95_GOAL_MS),
+                    )
+                    if failed
+                ),
                 unit="ms",
                 subject_label=f"{big_info['cases']:,} cases",
                 baseline_label=f"{small_info['cases']:,} cases",
@@ -216,11 +218,15 @@ def run(*, script: str, db: str, small_db: str, rounds: int, per_round: int) -> 
         "agency": agency,
         "logins": logins,
         "info": {"big": big_info, "small": small_info},
+        "medians_ms": {
+            f"{target} at {(big_info if side == 'big' else small_info)['cases']:,} cases": median(values)
+            for (side, target), values in samples.items()
+        },
         "samples_ms": {f"{side}:{target}": values for (side, target), values in samples.items()},
         "queries_per_request": {
-            "1M page": len(detail["big_page"]["queries"]),
-            "1M api": len(detail["big_api"]["queries"]),
-            "10k page": len(detail["small_page"]["queries"]),
+            f"page at {big_info['cases']:,}": len(detail["big_page"]["queries"]),
+            f"api at {big_info['cases']:,}": len(detail["big_api"]["queries"]),
+            f"page at {small_info['cases']:,}": len(detail["small_page"]["queries"]),
         },
         "detail": detail,
         "settings": {"rounds": rounds, "per_round": per_round},

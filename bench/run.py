@@ -127,6 +127,12 @@ def small_db(db: str) -> str:
     return f"{db}_10k"
 
 
+def plan_summary(plans: list[dict]) -> str:
+    from bench.harness import plan_summary as summary
+
+    return summary(plans)
+
+
 def _report(name: str, db: str, result: dict) -> dict:
     from bench.harness import environment, write_results
 
@@ -135,6 +141,7 @@ def _report(name: str, db: str, result: dict) -> dict:
         print(figure.line(), flush=True)
     payload = {
         "benchmark": name,
+        "loadavg_before": result.pop("loadavg_before", None),
         "data": data_meta(db),
         "environment": environment(),
         **result,
@@ -158,8 +165,16 @@ def cmd_tracking(args) -> dict:
     _check_data(args.db)
     ensure_static()
     ensure_bench_table()
+    load = os.getloadavg()
     result = tracking_bench.run(rounds=args.rounds or 10, per_round=args.per_round or 300)
-    return _report("tracking", args.db, result)
+    payload = _report("tracking", args.db, {**result, "loadavg_before": load})
+    print(
+        "   where the time goes (median ms per call): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in result["breakdown_ms"].items())
+    )
+    print("   case queries of one page:")
+    print(plan_summary(result["plans"]))
+    return payload
 
 
 def cmd_queue(args) -> dict:
@@ -168,6 +183,7 @@ def cmd_queue(args) -> dict:
     _check_data(args.db)
     _check_data(small_db(args.db))
     ensure_static()
+    load = os.getloadavg()
     result = queue_bench.run(
         script=__file__,
         db=args.db,
@@ -175,12 +191,18 @@ def cmd_queue(args) -> dict:
         rounds=args.rounds or 15,
         per_round=args.per_round or 20,
     )
-    payload = _report("queue", args.db, result)
-    print("   EXPLAIN ANALYZE of the case queries of one queue page at "
-          f"{result['info']['big']['cases']:,} cases:")  # fmt: skip
-    for plan in result["detail"]["big_page"]["plans"]:
-        print("   " + plan["sql"])
-        print("\n".join("      " + line for line in plan["plan"].splitlines()))
+    payload = _report("queue", args.db, {**result, "loadavg_before": load})
+    print("   medians: " + ", ".join(f"{k} {v:.1f} ms" for k, v in result["medians_ms"].items()))
+    big_plans = result["detail"]["big_page"]["plans"]
+    main = next((p for p in big_plans if "ORDER BY" in p["sql"]), None)
+    if main:
+        cases = result["info"]["big"]["cases"]
+        print(f"   EXPLAIN (ANALYZE, BUFFERS) of the queue's main query at {cases:,} cases:")
+        print("   " + main["sql"])
+        print("\n".join("      " + line for line in main["plan"].splitlines()))
+    for side in ("big", "small"):
+        print(f"   case queries of one page at {result['info'][side]['cases']:,} cases:")
+        print(plan_summary(result["detail"][f"{side}_page"]["plans"]))
     return payload
 
 
@@ -190,8 +212,14 @@ def cmd_submission(args) -> dict:
     _check_data(args.db)
     ensure_static()
     ensure_bench_table()
+    load = os.getloadavg()
     result = submission_bench.run(rounds=args.rounds or 10, per_round=args.per_round or 50)
-    return _report("submission", args.db, result)
+    payload = _report("submission", args.db, {**result, "loadavg_before": load})
+    print(
+        "   where the time goes (median ms per call): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in result["breakdown_ms"].items())
+    )
+    return payload
 
 
 def cmd_all(args) -> dict:

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import random
 
-from bench.harness import Figure, WsgiClient, median, new_key, timed_round
+from bench.harness import Figure, WsgiClient, latencies, median, new_key, timed_round
 
 GOAL = 0.40
+BREAKDOWN_ROUNDS = 3
+BREAKDOWN_PER_ROUND = 15
 SERVICES = ["DUKCAPIL-KTP-EL", "DUKCAPIL-AKTA-LAHIR", "POLRI-SKCK", "DPMPTSP-NIB-UMK"]
 CITIZEN_EMAIL = "pemohon.bench@pintu.demo"
 
@@ -85,7 +87,9 @@ def run(*, rounds: int, per_round: int) -> dict:
 
     citizen = _citizen()
     warmup = 20
-    bodies = prepare_bodies(citizen, warmup + rounds * per_round + 1)
+    bodies = prepare_bodies(
+        citizen, warmup + rounds * per_round + 1 + 2 * BREAKDOWN_ROUNDS * BREAKDOWN_PER_ROUND
+    )
     client = WsgiClient(csrf=True)
     client.login(citizen)
     failures = []
@@ -122,6 +126,8 @@ def run(*, rounds: int, per_round: int) -> dict:
     if failures:
         raise SystemExit(f"submission requests failed: {failures[:3]}")
 
+    breakdown = _breakdown(citizen, client, bodies, submit, insert)
+
     subject, baseline = median(samples["submission"]), median(samples["insert"])
     ratio = subject / baseline
     figure = Figure(
@@ -137,5 +143,47 @@ def run(*, rounds: int, per_round: int) -> dict:
         "rounds": samples,
         "queries_per_request": {kind: len(sqls) for kind, sqls in queries.items()},
         "queries": queries,
+        "breakdown_ms": breakdown,
         "settings": {"rounds": rounds, "per_round": per_round, "services": SERVICES},
     }
+
+
+def _breakdown(citizen, client, bodies, submit, insert) -> dict[str, float]:
+    """Median milliseconds of the parts of a submission, measured interleaved: where the time goes."""
+    from pintu.cases.models import Case
+    from pintu.cases.services import ApplicantData, case_submit
+    from pintu.catalog.models import Service
+    from pintu.documents.models import Upload
+
+    services = {
+        s.code: s for s in Service.objects.select_related("agency__regency").filter(code__in=SERVICES)
+    }
+
+    def in_process(body) -> None:
+        uploads = {str(u.pk): u for u in Upload.objects.filter(pk__in=body["documents"].values())}
+        case_submit(
+            actor=citizen,
+            service=services[body["service"]],
+            form_data=body["form_data"],
+            documents={code: uploads[pk] for code, pk in body["documents"].items()},
+            applicant=ApplicantData(),
+            submission_key=new_key(),
+            channel="api",
+        )
+
+    recent = list(
+        Case.objects.filter(submitted_by=citizen).order_by("-id").values_list("tracking_code", flat=True)[:50]
+    )
+    parts = {
+        "bare insert view (request)": lambda index: insert(index),
+        "case_submit() in-process": lambda index: in_process(bodies.pop()),
+        "GET /api/v1/cases/<code>/ (the detail a submission answers with)": lambda index: client.get(
+            f"/api/v1/cases/{recent[index % len(recent)]}/", accept="application/json"
+        ),
+        "POST /api/v1/cases/ (request)": lambda index: submit(bodies.pop()),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in parts}
+    for _ in range(BREAKDOWN_ROUNDS):
+        for name, call in parts.items():
+            samples[name] += latencies(call, range(BREAKDOWN_PER_ROUND))
+    return {name: round(median(values), 3) for name, values in samples.items()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from bench.harness import Figure, WsgiClient, median, timed_round
+from bench.harness import Figure, WsgiClient, explain, latencies, median, timed_round
 
 GOAL = 0.70
 
@@ -50,7 +50,7 @@ def run(*, rounds: int, per_round: int) -> dict:
     }
     schedule = ["page", "select", "api", "select"]
     warmup = 100
-    codes = sample_codes(warmup * len(kinds) + rounds * len(schedule) * per_round + 3)
+    codes = sample_codes(warmup * len(kinds) + rounds * len(schedule) * per_round + 3 + 5 * 6 * 40)
     queries = {}
     for kind, call in kinds.items():
         code = codes.pop()
@@ -69,6 +69,9 @@ def run(*, rounds: int, per_round: int) -> dict:
             samples[kind].append(timed_round(kinds[kind], batch))
     if failures:
         raise SystemExit(f"tracking requests failed: {failures[:5]}")
+
+    breakdown = _breakdown(client, codes, fetch)
+    plans = explain(queries["page"])
 
     baseline = median(samples["select"])
     figures = []
@@ -93,5 +96,42 @@ def run(*, rounds: int, per_round: int) -> dict:
         "rounds": samples,
         "queries_per_request": {kind: len(sqls) for kind, sqls in queries.items()},
         "queries": queries,
+        "breakdown_ms": breakdown,
+        "plans": plans,
         "settings": {"rounds": rounds, "per_round": per_round, "schedule": schedule},
     }
+
+
+def _breakdown(client, codes: list[str], fetch, rounds: int = 5, per_round: int = 40) -> dict[str, float]:
+    """Median milliseconds of the parts of a lookup, measured interleaved: where the time goes."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from pintu.cases.api import TrackingSerializer
+    from pintu.cases.selectors import case_tracking
+
+    factory = RequestFactory()
+    prepared: dict = {}
+
+    def render(tracked) -> None:
+        request = factory.get("/lacak/")
+        request.user = AnonymousUser()
+        render_to_string("portal/track_detail.html", {"t": tracked}, request=request)
+
+    parts = {
+        "bare SELECT view (request)": lambda code: fetch(f"/bench/select/{code}/", "text/html"),
+        "case_tracking() selector": case_tracking,
+        "render track_detail.html": lambda code: render(prepared[code]),
+        "TrackingSerializer(...).data": lambda code: TrackingSerializer(prepared[code]).data,
+        "tracking page (request)": lambda code: fetch(f"/lacak/{code}/", "text/html"),
+        "tracking API (request)": lambda code: fetch(f"/api/v1/track/{code}/", "application/json"),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in parts}
+    for _ in range(rounds):
+        for name, call in parts.items():
+            batch = [codes.pop() for _ in range(per_round)]
+            prepared.clear()
+            prepared.update((code, case_tracking(code)) for code in batch)
+            samples[name] += latencies(call, batch)
+    return {name: round(median(values), 3) for name, values in samples.items()}

@@ -209,6 +209,14 @@ def world(db) -> World:
     return build_world()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """English pages need the compiled catalogue; `make` builds it, plain `pytest` too."""
+    from django.core.management import call_command
+
+    call_command("compilemessages_py", verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def _isolation(settings, tmp_path):
     """Uploads go to a temporary folder; the cache (throttles) starts empty; fake gateway."""

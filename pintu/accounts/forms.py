@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pintu.core.forms import PintuForm
 from pintu.regions.selectors import villages_of_regency
 
 
@@ -12,7 +13,7 @@ def village_choices():
     return [("", _("— pilih desa/kelurahan —")), *groups.items()]
 
 
-class LoginForm(forms.Form):
+class LoginForm(PintuForm):
     username = forms.CharField(
         label=_("Surel atau nama pengguna"),
         max_length=150,
@@ -23,7 +24,7 @@ class LoginForm(forms.Form):
     )
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(PintuForm):
     full_name = forms.CharField(
         label=_("Nama lengkap (sesuai KTP)"),
         max_length=150,
@@ -58,7 +59,7 @@ class RegisterForm(forms.Form):
         self.fields["village"].choices = village_choices()
 
 
-class OtpForm(forms.Form):
+class OtpForm(PintuForm):
     token = forms.CharField(
         label=_("Kode 6 angka dari aplikasi autentikator"),
         max_length=8,

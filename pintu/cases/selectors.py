@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from pintu.accounts.access import Principal
 from pintu.cases import tracking
@@ -339,8 +340,10 @@ class Tracking:
 
 
 PUBLIC_NOTES = {
-    CaseAction.RETURN: "Berkas perlu diperbaiki oleh pemohon. Alasan lengkap dapat dibaca pemohon di akunnya.",
-    CaseAction.REJECT: "Permohonan tidak dapat dikabulkan. Alasan dikirim kepada pemohon.",
+    CaseAction.RETURN: _(
+        "Berkas perlu diperbaiki oleh pemohon. Alasan lengkap dapat dibaca pemohon di akunnya."
+    ),
+    CaseAction.REJECT: _("Permohonan tidak dapat dikabulkan. Alasan dikirim kepada pemohon."),
 }
 
 
@@ -409,7 +412,7 @@ def case_tracking(code: str) -> Tracking | None:
         )
         tracked_steps.append(TrackedStep(step.position, step.name, unit, state))
     if case.status == CaseStatus.RETURNED:
-        holder = "Pemohon (memperbaiki berkas)"
+        holder = str(_("Pemohon (memperbaiki berkas)"))
     elif case.current_owner_id:
         holder = case.current_owner.name
     else:
@@ -434,12 +437,12 @@ def case_tracking(code: str) -> Tracking | None:
                     e.actor_unit.name
                     if e.actor_unit_id
                     else (
-                        "Pemohon"
+                        str(_("Pemohon"))
                         if e.action in (CaseAction.SUBMIT, CaseAction.RESUBMIT, CaseAction.WITHDRAW)
                         else ""
                     )
                 ),
-                note=PUBLIC_NOTES.get(e.action, ""),
+                note=str(PUBLIC_NOTES.get(e.action, "")),
             )
             for e in events
         ],

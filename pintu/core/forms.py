@@ -1,4 +1,7 @@
-"""Helpers for pages: put a domain error's messages onto a Django form."""
+"""Helpers for pages: put a domain error's messages onto a Django form; a friendlier base form."""
+
+from django import forms
+from django.utils.translation import gettext as _
 
 from pintu.core.errors import DomainError
 
@@ -13,3 +16,14 @@ def apply_errors(form, error: DomainError) -> None:
         placed = True
     if not placed or not error.fields:
         form.add_error(None, str(error.message))
+
+
+class PintuForm(forms.Form):
+    """A form whose "required" message names the field ("Nama lengkap wajib diisi.") instead of
+    Django's generic "Bidang ini harus diisi."."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
+                field.error_messages["required"] = _("%(label)s wajib diisi.") % {"label": field.label}

@@ -15,6 +15,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
+from pintu.audit.services import audit_record
 from pintu.core.errors import ValidationFailed
 from pintu.documents.models import Upload
 
@@ -90,6 +91,12 @@ def upload_store(
     )
     upload.file.save(f"{uuid.uuid4().hex}.{file_format}", File(upload_file), save=False)
     upload.save()
+    audit_record(
+        actor=actor,
+        verb="upload.store",
+        obj=upload,
+        changes={"sha256": sha256, "size": size, "format": file_format},
+    )
     return upload
 
 

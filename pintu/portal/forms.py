@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pintu.accounts.forms import village_choices
+from pintu.core.forms import PintuForm
 
 
-class TrackForm(forms.Form):
+class TrackForm(PintuForm):
     code = forms.CharField(
         label=_("Kode lacak"),
         max_length=20,
@@ -21,22 +22,28 @@ class TrackForm(forms.Form):
     )
 
 
+FORMAT_ORDER = ["pdf", "jpg", "png"]
+MIME = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+
+
 def documents_fields(version, *, required: bool) -> dict[str, forms.Field]:
     """One file input per document the service asks for: doc_<CODE>."""
     fields = {}
     for requirement in version.document_requirements.all():
         doc_type = requirement.document_type
-        accept = ",".join(
-            {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}[f] for f in doc_type.formats
-        )
-        help_parts = [", ".join(f.upper() for f in doc_type.formats), f"maks. {doc_type.max_mb} MB"]
+        formats = sorted(doc_type.formats, key=FORMAT_ORDER.index)
+        help_parts = [", ".join(f.upper() for f in formats), f"maks. {doc_type.max_mb} MB"]
         if requirement.note:
             help_parts.insert(0, requirement.note)
         fields[f"doc_{doc_type.code}"] = forms.FileField(
             label=doc_type.name,
             required=required and requirement.required,
             help_text=" · ".join(help_parts),
-            widget=forms.ClearableFileInput(attrs={"accept": accept}),
+            widget=forms.ClearableFileInput(attrs={"accept": ",".join(MIME[f] for f in formats)}),
+            error_messages={
+                "required": f"Unggah {doc_type.name} (wajib).",
+                "empty": "Berkas kosong. Pilih berkas yang berisi dokumen.",
+            },
         )
     return fields
 
@@ -91,16 +98,16 @@ def applicant_form_class(*, staff: bool):
     )
 
     def __init__(self, *args, **kwargs):
-        forms.Form.__init__(self, *args, **kwargs)
+        PintuForm.__init__(self, *args, **kwargs)
         if "applicant_village" in self.fields:
             self.fields["applicant_village"].choices = village_choices()
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
 
-    return type("ApplicantForm", (forms.Form,), {**fields, "__init__": __init__})
+    return type("ApplicantForm", (PintuForm,), {**fields, "__init__": __init__})
 
 
-class ResubmitForm(forms.Form):
+class ResubmitForm(PintuForm):
     note = forms.CharField(
         label=_("Jelaskan perbaikan yang Anda lakukan"),
         max_length=2000,

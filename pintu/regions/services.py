@@ -68,6 +68,13 @@ def regions_load_reference() -> dict[str, int]:
     ReferenceEdition.objects.update_or_create(
         dataset="wilayah", defaults={"edition": REFERENCE_EDITION, "rows": sum(counts.values())}
     )
+    audit_record(
+        actor=None,
+        verb="regions.load",
+        object_type="regions.referenceedition",
+        object_id="wilayah",
+        changes={"edition": REFERENCE_EDITION, **counts},
+    )
     return counts
 
 

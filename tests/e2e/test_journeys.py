@@ -449,7 +449,7 @@ def test_j3_agency_officers_process_cases(e2e, tmp_path):
 
 def test_j4_village_front_door(e2e, tmp_path):
     operator = e2e.login(e2e.desktop(), "village_operator", expect_path="/kantor/antrean/")
-    operator.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Permohonan baru").click()
+    operator.get_by_role("navigation", name="Menu kantor").get_by_role("link", name="Permohonan baru").click()
     expect(operator.get_by_role("heading", level=1)).to_have_text("Permohonan baru untuk warga")
     operator.get_by_role("link", name=re.compile("Layanan VILLAGE-SVC")).click()
     expect(operator.get_by_role("heading", level=1)).to_have_text("Layanan VILLAGE-SVC")
