@@ -347,6 +347,8 @@ def generate(count: int, *, seed: int = SEED) -> dict:
         cursor.execute("SELECT count(*) FROM cases_caseevent")
         events = cursor.fetchone()[0]
         log(f"{events:,} case events inserted")
+        _fill_public_events(cursor)
+        log("public histories (cases_case.public_events) filled from the events")
         _insert_parties(cursor)
         cursor.execute("SELECT count(*) FROM cases_caseparty")
         parties = cursor.fetchone()[0]
@@ -637,7 +639,8 @@ def _insert_cases(cursor) -> None:
             submission_key, applicant_user_id, applicant_name, applicant_nik, applicant_phone,
             applicant_email,
             applicant_address, applicant_village_id, form_data, submitted_at, due_date, step_started_at,
-            step_due_date, paused_on, paused_working_days, return_reason, closed_at, event_count, updated_at)
+            step_due_date, paused_on, paused_working_days, return_reason, closed_at, event_count, updated_at,
+            public_events)
         SELECT p.n, p.code, p.service_id, p.version_id, p.agency_id, p.status, p.channel,
                p.step_id, {_owner("p.owner_kind")}, {_user("p.assignee_role")}, p.opened_id, p.submitted_by,
                NULL, p.applicant_user, p.applicant_name, p.applicant_nik, p.applicant_phone,
@@ -645,7 +648,7 @@ def _insert_cases(cursor) -> None:
                p.applicant_address, p.village_id, f.form, p.sub_at, wdue.d, k.step_started_at,
                sdue.d, CASE WHEN p.paused THEN (p.end_at AT TIME ZONE 'Asia/Jakarta')::date END,
                CASE WHEN p.retfix THEN 1 ELSE 0 END, CASE WHEN p.paused THEN p.end_note ELSE '' END,
-               CASE WHEN p.is_open THEN NULL ELSE p.end_at END, p.nev, p.end_at
+               CASE WHEN p.is_open THEN NULL ELSE p.end_at END, p.nev, p.end_at, '[]'::jsonb
         FROM b_plan p
         JOIN b_clock k ON k.n = p.n
         JOIN b_form f ON f.version_id = p.version_id AND f.j = p.n % {FORM_SAMPLES}
@@ -676,6 +679,26 @@ def _insert_events(cursor) -> None:
         JOIN b_path t ON t.version_id = p.version_id AND t.village = p.is_village AND t.variant = p.variant
                      AND t.k <= p.nev
         ORDER BY at, p.n, t.k
+        """
+    )
+
+
+def _fill_public_events(cursor) -> None:
+    """The denormalised public history the services append with every event (see
+    pintu.cases.services._public_entry): [at, action, actor unit, step position, owner]."""
+    cursor.execute(
+        """
+        UPDATE cases_case c SET public_events = h.entries
+        FROM (
+            SELECT e.case_id,
+                   jsonb_agg(jsonb_build_array(e.at, e.action, e.actor_unit_id, s.position, e.to_owner_id)
+                             ORDER BY e.seq) AS entries
+            FROM cases_caseevent e
+            LEFT JOIN catalog_workflowstep s ON s.id = e.to_step_id
+            WHERE e.action <> 'claim'
+            GROUP BY e.case_id
+        ) h
+        WHERE h.case_id = c.id
         """
     )
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 
+from pintu.core.ttlcache import clear_all
+
 from pintu.accounts.constants import Role
 from pintu.accounts.services import role_assign
 from pintu.catalog.services import document_type_upsert, service_define
@@ -233,8 +235,10 @@ def _isolation(settings, tmp_path):
     FakeGateway.outbox.clear()
     FakeGateway.fail_next = 0
     cache.clear()
+    clear_all()
     yield
     cache.clear()
+    clear_all()
 
 
 @pytest.fixture

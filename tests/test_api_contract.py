@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from rest_framework.test import APIClient
 
+from pintu.accounts.models import ApiToken
 from pintu.accounts.services import api_token_create, api_token_revoke
 from pintu.audit.models import AuditEntry
 from pintu.cases import tracking
@@ -82,6 +83,12 @@ def submission(user, **extra) -> dict:
     }
     payload.update(extra)
     return payload
+
+
+def post(client, url, data=None, *, key: str | None = None):
+    """POST JSON, with an ``Idempotency-Key`` header when ``key`` is given."""
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(url, data or {}, format="json", **headers)
 
 
 def action_url(case, action: str) -> str:
@@ -206,9 +213,12 @@ def test_revoked_expired_and_tampered_tokens_are_refused(world):
     citizen = world.users["citizen"]
     revoked, revoked_raw = api_token_create(actor=None, user=citizen, name="dicabut")
     api_token_revoke(actor=None, token=revoked)
-    _expired, expired_raw = api_token_create(
-        actor=None, user=citizen, name="kedaluwarsa", expires_at=timezone.now() - dt.timedelta(minutes=1)
+    expired, expired_raw = api_token_create(
+        actor=None, user=citizen, name="kedaluwarsa", expires_at=timezone.now() + dt.timedelta(hours=1)
     )
+    assert _bearer(expired_raw).get(reverse("api:me")).status_code == 200
+    # two hours later (the clock is moved by rewriting the expiry into the past)
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - dt.timedelta(hours=1))
     _good, good_raw = api_token_create(actor=None, user=citizen, name="baik")
     prefix, _, secret = good_raw.rpartition("_")
     tampered = f"{prefix}_{secret[:-2]}xx"
@@ -346,13 +356,13 @@ def test_submission_with_the_same_idempotency_key_creates_one_case(world):
     citizen = world.users["citizen"]
     client = api(citizen)
     payload = submission(citizen)
-    first = client.post(reverse("api:cases"), payload, format="json", HTTP_IDEMPOTENCY_KEY="kirim-1")
+    first = post(client, reverse("api:cases"), payload, key="kirim-1")
     assert first.status_code == 201, first.content
     after_first = counts()
-    again = client.post(reverse("api:cases"), payload, format="json", HTTP_IDEMPOTENCY_KEY="kirim-1")
+    again = post(client, reverse("api:cases"), payload, key="kirim-1")
     assert again.status_code == 200, again.content
     assert again.json()["code"] == first.json()["code"]
-    assert again.json()["documents"] == first.json()["documents"]
+    assert again.json() == first.json()
     assert counts() == after_first
     assert Case.objects.count() == 1
     assert CaseEvent.objects.filter(action="submit").count() == 1
@@ -363,13 +373,9 @@ def test_submission_with_the_same_idempotency_key_creates_one_case(world):
 def test_idempotency_keys_belong_to_their_sender(world):
     """The same key from another account, or another key from the same account, is a new case."""
     citizen, other = world.users["citizen"], world.users["other_citizen"]
-    mine = api(citizen).post(
-        reverse("api:cases"), submission(citizen), format="json", HTTP_IDEMPOTENCY_KEY="k"
-    )
-    theirs = api(other).post(reverse("api:cases"), submission(other), format="json", HTTP_IDEMPOTENCY_KEY="k")
-    fresh = api(citizen).post(
-        reverse("api:cases"), submission(citizen), format="json", HTTP_IDEMPOTENCY_KEY="k2"
-    )
+    mine = post(api(citizen), reverse("api:cases"), submission(citizen), key="k")
+    theirs = post(api(other), reverse("api:cases"), submission(other), key="k")
+    fresh = post(api(citizen), reverse("api:cases"), submission(citizen), key="k2")
     assert (mine.status_code, theirs.status_code, fresh.status_code) == (201, 201, 201)
     assert len({mine.json()["code"], theirs.json()["code"], fresh.json()["code"]}) == 3
 
@@ -386,14 +392,10 @@ def test_idempotency_keys_belong_to_their_sender(world):
 def test_an_action_retried_with_the_same_key_acts_once(world, state, actor, action, note):
     case = CaseFactory(world=world, state=state)
     client = api(world.users[actor])
-    first = client.post(
-        action_url(case, action), {"note": note}, format="json", HTTP_IDEMPOTENCY_KEY="aksi-1"
-    )
+    first = post(client, action_url(case, action), {"note": note}, key="aksi-1")
     assert first.status_code == 200, first.content
     after_first = counts()
-    again = client.post(
-        action_url(case, action), {"note": note}, format="json", HTTP_IDEMPOTENCY_KEY="aksi-1"
-    )
+    again = post(client, action_url(case, action), {"note": note}, key="aksi-1")
     assert again.status_code == 200, again.content
     assert again.json()["status"] == first.json()["status"]
     assert counts() == after_first
@@ -405,15 +407,10 @@ def test_a_key_reused_by_another_officer_on_the_same_case_is_not_a_server_error(
     to send the same key acts normally."""
     case = CaseFactory(world=world)
     front, verifier = api(world.users["front_office"]), api(world.users["verifier"])
-    assert (
-        front.post(action_url(case, "verify"), {}, format="json", HTTP_IDEMPOTENCY_KEY="1").status_code == 200
-    )
-    assert (
-        front.post(action_url(case, "forward"), {}, format="json", HTTP_IDEMPOTENCY_KEY="2").status_code
-        == 200
-    )
+    assert post(front, action_url(case, "verify"), key="1").status_code == 200
+    assert post(front, action_url(case, "forward"), key="2").status_code == 200
     verifier.raise_request_exception = False
-    response = verifier.post(action_url(case, "verify"), {}, format="json", HTTP_IDEMPOTENCY_KEY="1")
+    response = post(verifier, action_url(case, "verify"), key="1")
     assert response.status_code == 200, (response.status_code, response.content[:300])
     assert response.json()["status"] == "verified"
 
@@ -423,10 +420,8 @@ def test_a_key_reused_for_a_different_action_is_not_silently_ignored(world):
     answering 200 without acting would make the client believe it happened."""
     case = CaseFactory(world=world)
     client = api(world.users["front_office"])
-    assert (
-        client.post(action_url(case, "claim"), {}, format="json", HTTP_IDEMPOTENCY_KEY="x").status_code == 200
-    )
-    response = client.post(action_url(case, "verify"), {}, format="json", HTTP_IDEMPOTENCY_KEY="x")
+    assert post(client, action_url(case, "claim"), key="x").status_code == 200
+    response = post(client, action_url(case, "verify"), key="x")
     if response.status_code == 200:
         assert case.events.filter(action="verify").exists(), "200 answered but the case was not verified"
         assert response.json()["status"] == "verified"
@@ -569,9 +564,12 @@ def test_a_valid_submission_with_an_optional_photo(world):
     citizen = world.users["citizen"]
     payload = submission(citizen)
     payload["documents"]["FOTO"] = upload_id(citizen, png_file())
-    response = api(citizen).post(reverse("api:cases"), payload, format="json")
+    client = api(citizen)
+    response = client.post(reverse("api:cases"), payload, format="json")
     assert response.status_code == 201, response.content
-    body = response.json()
+    assert response.json()["status"] == "in_progress"
+    body = client.get(reverse("api:case-detail", args=[response.json()["code"]])).json()
+    assert body["code"] == response.json()["code"]
     assert {d["document_type"] for d in body["documents"]} == {"KTP", "FOTO"}
     assert body["applicant"]["nik"] == citizen.nik
     assert body["channel"] == "online"

@@ -58,8 +58,9 @@ ROLES = (
     "staff_without_role",
     ANONYMOUS,
 )
+CITIZENS = frozenset({"citizen", "other_citizen"})
 # Accounts without any role grant: the office pages (/kantor/) are closed to them.
-NOT_STAFF = frozenset({"citizen", "other_citizen", "staff_without_role"})
+NOT_STAFF = CITIZENS | {"staff_without_role"}
 
 # --- the cases ------------------------------------------------------------------------------------
 
@@ -552,12 +553,14 @@ def test_lists_and_queues(world, role):
 
 
 def _submission(world, role: str, **extra) -> dict:
+    """A complete application; staff name the resident they serve, citizens apply as themselves."""
     payload = {
         "service": "AGENCY-SVC",
         "form_data": {"purpose": "Keperluan uji"},
         "documents": {"KTP": own_pdf_upload(world, role)},
-        "applicant": {"name": "Budi Santoso", "nik": make_nik("35.10.24"), "phone": "081333444555"},
     }
+    if role not in CITIZENS:
+        payload["applicant"] = {"name": "Budi Santoso", "nik": make_nik("35.10.24"), "phone": "081333444555"}
     payload.update(extra)
     return payload
 

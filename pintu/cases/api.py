@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.db import transaction
 from django.http import FileResponse
 from django.urls import reverse
@@ -305,7 +307,9 @@ class CaseListCreateView(APIView):
         summary="Submit an application",
         parameters=[IDEMPOTENCY_KEY],
         request=CaseCreateSerializer,
-        responses={201: CaseDetailSerializer, 200: CaseDetailSerializer, **errors(400, 401, 403, 404, 429)},
+        responses={201: CaseSummarySerializer, 200: CaseSummarySerializer, **errors(400, 401, 403, 404, 429)},
+        description="Answers with the case's summary (201, or 200 when the Idempotency-Key was seen before); "
+        "GET /api/v1/cases/{code}/ gives the full record.",
     )
     def post(self, request):
         payload = CaseCreateSerializer(data=request.data)
@@ -348,8 +352,9 @@ class CaseListCreateView(APIView):
             note=data.get("note", ""),
             channel=Channel.API,
         )
-        return _detail(
-            request, case.tracking_code, status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(
+            CaseSummarySerializer(case).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
@@ -478,7 +483,7 @@ class TrackingView(APIView):
             raise NotFound(
                 "Kode lacak tidak ditemukan. Periksa kembali 11 karakternya.", code="tracking.not_found"
             )
-        return Response(TrackingSerializer(tracked).data)
+        return Response(asdict(tracked))  # plain data: the serializer above documents its shape
 
 
 QueueRow = inline_serializer(

@@ -63,6 +63,9 @@ class Case(models.Model):
     return_reason = models.TextField(_("alasan pengembalian"), blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     event_count = models.PositiveIntegerField(default=0)
+    # The public history, denormalised for the tracking page: [[at, action, actor unit id,
+    # step position, owner unit id], ...] without private actions. Appended with each event.
+    public_events = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

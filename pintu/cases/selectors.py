@@ -26,8 +26,9 @@ from pintu.cases.constants import (
 from pintu.cases.models import Case, CaseDocument, CaseEvent
 from pintu.cases.policies import can_view_case, visible_cases
 from pintu.catalog.constants import StepOwner
-from pintu.catalog.models import WorkflowStep
+from pintu.catalog.selectors import published_version, service_labels
 from pintu.core.errors import NotFound, PermissionDenied
+from pintu.regions.selectors import unit_name
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000
@@ -50,6 +51,8 @@ QUEUE_FIELDS = (
     "current_owner__short_name",
     "current_assignee__full_name",
     "current_assignee__username",
+    "current_owner__code",
+    "agency__code",
     "agency__short_name",
     "agency__name",
 )
@@ -347,106 +350,107 @@ PUBLIC_NOTES = {
 }
 
 
+TRACKING_COLUMNS = (
+    "tracking_code",
+    "status",
+    "submitted_at",
+    "due_date",
+    "step_due_date",
+    "service_id",
+    "service_version_id",
+    "current_owner_id",
+    "current_step_id",
+    "public_events",
+    "event_count",
+    "id",
+)
+APPLICANT_ACTIONS = frozenset({CaseAction.SUBMIT, CaseAction.RESUBMIT, CaseAction.WITHDRAW})
+
+
 def case_tracking(code: str) -> Tracking | None:
     """What anyone holding the tracking code may see: the service, each step with the unit (never
-    a person), the holder now and the due dates. No NIK, name, address or form data."""
+    a person), the holder now and the due dates. No NIK, name, address or form data.
+
+    One indexed query on the case row (its public history is denormalised in ``public_events``);
+    service, unit and step names come from per-process caches of reference data.
+    """
     normalized = tracking.normalize(code)
     if not tracking.is_well_formed(normalized):
         return None
-    case = (
-        Case.objects.select_related("service", "agency", "current_owner", "current_step", "opened_by_unit")
-        .only(
-            "tracking_code",
-            "status",
-            "submitted_at",
-            "due_date",
-            "step_due_date",
-            "service_version_id",
-            "service__name",
-            "agency__name",
-            "current_owner__name",
-            "current_step__position",
-            "current_step_id",
-            "current_owner_id",
-            "opened_by_unit__name",
-            "opened_by_unit_id",
-        )
-        .filter(tracking_code=normalized)
-        .first()
-    )
-    if case is None:
+    row = Case.objects.filter(tracking_code=normalized).values(*TRACKING_COLUMNS).first()
+    if row is None:
         return None
-    events = list(
-        CaseEvent.objects.filter(case_id=case.pk)
-        .exclude(action__in=PRIVATE_ACTIONS)
-        .select_related("actor_unit", "to_owner")
-        .only(
-            "at", "action", "to_step_id", "actor_unit__name", "to_owner__name", "actor_unit_id", "to_owner_id"
-        )
-        .order_by("seq")
-    )
-    steps = list(
-        WorkflowStep.objects.filter(version_id=case.service_version_id)
-        .only("position", "name", "owner")
-        .order_by("position")
-    )
-    current_position = case.current_step.position if case.current_step_id else None
-    closed_or_after = case.status in CLOSED_STATUSES or case.status == CaseStatus.READY_FOR_HANDOVER
-    unit_of_step = {e.to_step_id: e.to_owner.name for e in events if e.to_step_id and e.to_owner_id}
+    entries = row["public_events"]
+    if row["event_count"] and not entries:  # rows written outside the services (bulk loads)
+        entries = _public_entries_from_events(row["id"])
+    version = published_version(row["service_version_id"])
+    steps = list(version.steps.all())
+    current_position = next((s.position for s in steps if s.pk == row["current_step_id"]), None)
+    status = row["status"]
+    service_name, agency_name = service_labels(row["service_id"])
+    unit_of_step = {position: owner for _, _, _, position, owner in entries if position and owner}
+    finished = status in (CaseStatus.COMPLETED, CaseStatus.READY_FOR_HANDOVER)
     tracked_steps = []
     for step in steps:
-        if closed_or_after and case.status != CaseStatus.REJECTED and case.status != CaseStatus.WITHDRAWN:
+        if finished:
             state = "done"
         elif current_position is None:
             state = "upcoming"
+        elif step.position < current_position:
+            state = "done"
         else:
-            state = (
-                "done"
-                if step.position < current_position
-                else "current"
-                if step.position == current_position
-                else "upcoming"
-            )
-        unit = unit_of_step.get(step.pk) or (
-            case.agency.name if step.owner == StepOwner.SERVICE_AGENCY else step.get_owner_display()
+            state = "current" if step.position == current_position else "upcoming"
+        owner = unit_of_step.get(step.position)
+        unit = (
+            unit_name(owner)
+            if owner
+            else (agency_name if step.owner == StepOwner.SERVICE_AGENCY else str(step.get_owner_display()))
         )
         tracked_steps.append(TrackedStep(step.position, step.name, unit, state))
-    if case.status == CaseStatus.RETURNED:
+    if status == CaseStatus.RETURNED:
         holder = str(_("Pemohon (memperbaiki berkas)"))
-    elif case.current_owner_id:
-        holder = case.current_owner.name
+    elif row["current_owner_id"]:
+        holder = unit_name(row["current_owner_id"])
     else:
         holder = "—"
-    return Tracking(
-        code=tracking.format_code(case.tracking_code),
-        service_name=case.service.name,
-        agency_name=case.agency.name,
-        status=case.status,
-        status_label=CaseStatus(case.status).label,
-        submitted_at=case.submitted_at,
-        due_date=case.due_date,
-        step_due_date=case.step_due_date,
-        holder=holder,
-        is_open=case.status not in CLOSED_STATUSES,
-        steps=tracked_steps,
-        events=[
+    events = []
+    for at, action, actor_unit, _position, _owner in entries:
+        if actor_unit:
+            unit = unit_name(actor_unit)
+        else:
+            unit = str(_("Pemohon")) if action in APPLICANT_ACTIONS else ""
+        events.append(
             TrackedEvent(
-                at=e.at,
-                label=CaseAction(e.action).label,
-                unit=(
-                    e.actor_unit.name
-                    if e.actor_unit_id
-                    else (
-                        str(_("Pemohon"))
-                        if e.action in (CaseAction.SUBMIT, CaseAction.RESUBMIT, CaseAction.WITHDRAW)
-                        else ""
-                    )
-                ),
-                note=str(PUBLIC_NOTES.get(e.action, "")),
+                at=dt.datetime.fromisoformat(at),
+                label=str(CaseAction(action).label),
+                unit=unit,
+                note=str(PUBLIC_NOTES.get(action, "")),
             )
-            for e in events
-        ],
+        )
+    return Tracking(
+        code=tracking.format_code(row["tracking_code"]),
+        service_name=service_name,
+        agency_name=agency_name,
+        status=status,
+        status_label=str(CaseStatus(status).label),
+        submitted_at=row["submitted_at"],
+        due_date=row["due_date"],
+        step_due_date=row["step_due_date"],
+        holder=holder,
+        is_open=status not in CLOSED_STATUSES,
+        steps=tracked_steps,
+        events=events,
     )
+
+
+def _public_entries_from_events(case_id: int) -> list:
+    rows = (
+        CaseEvent.objects.filter(case_id=case_id)
+        .exclude(action__in=PRIVATE_ACTIONS)
+        .order_by("seq")
+        .values_list("at", "action", "actor_unit_id", "to_step__position", "to_owner_id")
+    )
+    return [[at.isoformat(), action, unit, position, owner] for at, action, unit, position, owner in rows]
 
 
 def output_documents(case: Case) -> list[CaseDocument]:

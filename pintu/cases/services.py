@@ -15,14 +15,14 @@ from pintu.accounts.constants import VILLAGE_ROLES, Role
 from pintu.accounts.services import validate_nik, validate_phone
 from pintu.audit.services import audit_record
 from pintu.cases import tracking
-from pintu.cases.constants import CaseAction, CaseDocumentKind, CaseStatus, Channel
+from pintu.cases.constants import PRIVATE_ACTIONS, CaseAction, CaseDocumentKind, CaseStatus, Channel
 from pintu.cases.models import Case, CaseDocument, CaseEvent, CaseParty
 from pintu.cases.policies import acting_unit
 from pintu.cases.workflow import Effect, Transition, step_allows, transition_for
 from pintu.catalog.constants import StepOwner
 from pintu.catalog.forms import clean_application_data
 from pintu.catalog.models import Service, ServiceVersion, WorkflowStep
-from pintu.catalog.selectors import version_with_details
+from pintu.catalog.selectors import published_version
 from pintu.core.calendar import WorkCalendar
 from pintu.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from pintu.documents.models import Upload
@@ -79,9 +79,14 @@ def _add_parties(case: Case, *units) -> None:
 
 
 def _next_step(version_id: int, position: int) -> WorkflowStep | None:
-    return (
-        WorkflowStep.objects.filter(version_id=version_id, position__gt=position).order_by("position").first()
+    return next(
+        (step for step in published_version(version_id).steps.all() if step.position > position), None
     )
+
+
+def _public_entry(case: Case, action: str, actor_unit_id: int | None, at: dt.datetime) -> list:
+    step_position = case.current_step.position if case.current_step_id else None
+    return [at.isoformat(), action, actor_unit_id, step_position, case.current_owner_id]
 
 
 def _record_event(
@@ -97,8 +102,14 @@ def _record_event(
     data: dict | None = None,
     request_key: str | None = None,
     at: dt.datetime,
+    counted: bool = False,
 ) -> CaseEvent:
-    case.event_count += 1
+    """Insert the event row. The case's counter and public history advance here, unless the
+    caller did it already (``counted``: a submission does, to write the case row once)."""
+    if not counted:
+        case.event_count += 1
+        if action not in PRIVATE_ACTIONS:
+            case.public_events = [*case.public_events, _public_entry(case, action, actor_unit_id, at)]
     return CaseEvent.objects.create(
         case=case,
         seq=case.event_count,
@@ -118,11 +129,11 @@ def _record_event(
     )
 
 
-def _check_upload_reference(upload: Upload, actor, formats: list[str], max_mb: int) -> None:
+def _check_upload_reference(upload: Upload, actor, formats: list[str], max_mb: int, *, attached: set) -> None:
     """An upload made earlier (API two-step submission) may be attached once, by its uploader."""
     if upload.uploaded_by_id != actor.pk:
         raise ValidationFailed("Berkas ini bukan unggahan Anda.", code="upload.not_owned")
-    if CaseDocument.objects.filter(upload=upload).exists():
+    if upload.pk in attached:
         raise ValidationFailed(
             "Berkas ini sudah dilampirkan pada permohonan lain.", code="upload.already_used"
         )
@@ -135,6 +146,14 @@ def _check_upload_reference(upload: Upload, actor, formats: list[str], max_mb: i
         raise ValidationFailed(f"Berkas terlalu besar; maksimum {max_mb} MB.", code="upload.too_large")
 
 
+def _attached(uploads) -> set:
+    """Which of these uploads are already attached to a case (one query)."""
+    ids = [u.pk for u in uploads if isinstance(u, Upload)]
+    if not ids:
+        return set()
+    return set(CaseDocument.objects.filter(upload_id__in=ids).values_list("upload_id", flat=True))
+
+
 def _check_documents(
     version: ServiceVersion, documents: dict, *, require_all: bool, actor=None
 ) -> list[tuple]:
@@ -142,6 +161,7 @@ def _check_documents(
     requirements = {r.document_type.code: r for r in version.document_requirements.all()}
     errors = {}
     checked = []
+    attached = _attached((documents or {}).values())
     for code, upload_file in (documents or {}).items():
         requirement = requirements.get(code)
         if requirement is None:
@@ -152,7 +172,9 @@ def _check_documents(
         doc_type = requirement.document_type
         try:
             if isinstance(upload_file, Upload):
-                _check_upload_reference(upload_file, actor, doc_type.formats, doc_type.max_mb)
+                _check_upload_reference(
+                    upload_file, actor, doc_type.formats, doc_type.max_mb, attached=attached
+                )
             else:
                 inspect_file(upload_file, formats=doc_type.formats, max_mb=doc_type.max_mb)
         except ValidationFailed as exc:
@@ -173,35 +195,35 @@ def _check_documents(
 
 
 def _store_documents(case: Case, checked: list[tuple], actor, *, supersede: bool) -> list[CaseDocument]:
+    """Attach checked files (stored now) and earlier uploads; a replacement supersedes the
+    current document of the same type. One insert for all."""
+    if supersede and checked:
+        CaseDocument.objects.filter(
+            case=case,
+            kind=CaseDocumentKind.REQUIREMENT,
+            document_type__in=[requirement.document_type for requirement, _ in checked],
+            is_current=True,
+        ).update(is_current=False)
     stored = []
     for requirement, upload_file in checked:
+        doc_type = requirement.document_type
         upload = (
             upload_file
             if isinstance(upload_file, Upload)
             else upload_store(
-                actor=actor,
-                upload_file=upload_file,
-                formats=requirement.document_type.formats,
-                max_mb=requirement.document_type.max_mb,
+                actor=actor, upload_file=upload_file, formats=doc_type.formats, max_mb=doc_type.max_mb
             )
         )
-        if supersede:
-            CaseDocument.objects.filter(
-                case=case,
-                kind=CaseDocumentKind.REQUIREMENT,
-                document_type=requirement.document_type,
-                is_current=True,
-            ).update(is_current=False)
         stored.append(
-            CaseDocument.objects.create(
+            CaseDocument(
                 case=case,
                 kind=CaseDocumentKind.REQUIREMENT,
-                document_type=requirement.document_type,
+                document_type=doc_type,
                 upload=upload,
                 added_by=actor,
             )
         )
-    return stored
+    return CaseDocument.objects.bulk_create(stored)
 
 
 def _notify(event: CaseEvent) -> None:
@@ -241,6 +263,12 @@ def _applicant_snapshot(
     applicant = applicant or ApplicantData()
     errors = {}
     if channel == Channel.ONLINE:
+        own_nik = (actor.nik or "").strip()
+        if applicant.nik and own_nik and applicant.nik.strip() != own_nik:
+            errors["applicant.nik"] = [
+                "Permohonan daring diajukan atas nama pemilik akun: NIK harus NIK Anda sendiri. "
+                "Data orang lain (misalnya anak) diisi pada formulir layanan."
+            ]
         values = {
             "applicant_user": actor,
             "applicant_name": actor.full_name or actor.get_username(),
@@ -310,20 +338,18 @@ def case_submit(
     principal = principal_for(actor)
     if not principal.is_authenticated:
         raise PermissionDenied("Masuk terlebih dahulu untuk mengajukan permohonan.", code="auth.required")
-    service = Service.objects.select_related("agency__regency").get(
-        pk=service.pk
-    )  # the version published now
+    # Read the service again: the version published *now* is the one the case keeps.
+    service = Service.objects.select_related("agency__regency").get(pk=service.pk)
     if not service.is_available or service.published_version_id is None:
         raise NotFound("Layanan tidak ditemukan atau belum diterbitkan.", code="catalog.service_not_found")
-    version = version_with_details(service.published_version_id)
+    version = published_version(service.published_version_id)
     resolved_channel, opening_unit = _submission_context(principal, actor, service, on_behalf_unit_id)
     if channel == Channel.API and resolved_channel == Channel.COUNTER:
         resolved_channel = Channel.API
     cleaned = clean_application_data(version, form_data)
     snapshot = _applicant_snapshot(actor, resolved_channel, opening_unit, applicant)
     checked = _check_documents(version, documents or {}, require_all=True, actor=actor)
-    steps = list(version.steps.all())
-    first_step = steps[0]
+    first_step = version.steps.all()[0]
 
     now = timezone.now()
     today = timezone.localdate(now)
@@ -348,6 +374,10 @@ def case_submit(
     case.current_owner = resolve_step_owner(first_step, case)
     if opening_unit is not None and case.current_owner_id == opening_unit.pk:
         case.current_assignee = actor
+    actor_unit_id = opening_unit.pk if opening_unit else None
+    # The submit event is counted before the insert, so the case row is written once.
+    case.event_count = 1
+    case.public_events = [_public_entry(case, CaseAction.SUBMIT, actor_unit_id, now)]
     for _attempt in range(MAX_CODE_ATTEMPTS):
         case.tracking_code = tracking.new_code()
         try:
@@ -365,7 +395,6 @@ def case_submit(
 
     _store_documents(case, checked, actor, supersede=False)
     _add_parties(case, opening_unit, case.agency, case.current_owner)
-    actor_unit_id = opening_unit.pk if opening_unit else None
     event = _record_event(
         case,
         action=CaseAction.SUBMIT,
@@ -378,8 +407,8 @@ def case_submit(
         data={"channel": resolved_channel},
         request_key=submission_key,
         at=now,
+        counted=True,
     )
-    case.save(update_fields=["event_count"])
     audit_record(
         actor=actor,
         verb="case.submit",
@@ -590,7 +619,7 @@ def case_resubmit(
     """The applicant answers a return: a note, and optionally corrected form data and documents."""
 
     def before_event(target: Case) -> dict:
-        version = version_with_details(target.service_version_id)
+        version = published_version(target.service_version_id)
         cleaned = clean_application_data(version, {**target.form_data, **form_data}) if form_data else None
         checked = _check_documents(version, documents or {}, require_all=False, actor=actor)
         if not (note or "").strip() and not checked and cleaned is None:
@@ -629,7 +658,11 @@ def case_issue(*, actor, case, output_file, note="", request_key=None) -> Case:
         try:
             if isinstance(output_file, Upload):
                 _check_upload_reference(
-                    output_file, actor, ["pdf", "jpg", "png"], settings.PINTU_UPLOAD_MAX_MB
+                    output_file,
+                    actor,
+                    ["pdf", "jpg", "png"],
+                    settings.PINTU_UPLOAD_MAX_MB,
+                    attached=_attached([output_file]),
                 )
                 upload = output_file
             else:

@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q
 
 from pintu.catalog.models import DocumentRequirement, FormField, Service, ServiceVersion, WorkflowStep
 from pintu.core.errors import NotFound
+from pintu.core.ttlcache import ttl_cache
 from pintu.regions.constants import OrgUnitKind
 from pintu.regions.models import OrgUnit
 
@@ -86,6 +87,22 @@ def version_with_details(version_id: int) -> ServiceVersion:
         )
         .get(pk=version_id)
     )
+
+
+@ttl_cache(60)
+def published_version(version_id: int) -> ServiceVersion:
+    """A published (immutable) version with its form, documents and steps, cached per process.
+
+    Only the version's own rows are immutable; its document types may change, so the copy is
+    refreshed every minute. Do not read ``version.service`` from it (service data may change).
+    """
+    return version_with_details(version_id)
+
+
+@ttl_cache(60)
+def service_labels(service_id: int) -> tuple[str, str]:
+    """(service name, agency name) for public pages."""
+    return Service.objects.filter(pk=service_id).values_list("name", "agency__name").get()
 
 
 def published_service(code: str) -> tuple[Service, ServiceVersion]:

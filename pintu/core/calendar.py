@@ -20,6 +20,8 @@ from functools import lru_cache
 import holidays
 from django.conf import settings
 
+from pintu.core.ttlcache import ttl_cache
+
 MAX_SPAN_DAYS = 3660
 
 
@@ -36,6 +38,15 @@ def national_holiday_names(year: int, language: str = "id") -> dict[dt.date, str
     return dict(sorted(calendar.items()))
 
 
+@ttl_cache(60)
+def regency_days_off(regency_code: str, year: int) -> frozenset[dt.date]:
+    from pintu.core.models import DayOff
+
+    return frozenset(
+        DayOff.objects.filter(regency_code=regency_code, date__year=year).values_list("date", flat=True)
+    )
+
+
 class WorkCalendar:
     """Working-day arithmetic for one regency; load once per operation, reuse for many dates."""
 
@@ -48,13 +59,7 @@ class WorkCalendar:
         if self._extra is not None:
             return frozenset(d for d in self._extra if d.year == year)
         if year not in self._local_cache:
-            from pintu.core.models import DayOff
-
-            self._local_cache[year] = frozenset(
-                DayOff.objects.filter(regency_code=self.regency_code, date__year=year).values_list(
-                    "date", flat=True
-                )
-            )
+            self._local_cache[year] = regency_days_off(self.regency_code, year)
         return self._local_cache[year]
 
     def is_working_day(self, day: dt.date) -> bool:

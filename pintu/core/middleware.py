@@ -22,3 +22,27 @@ class PreferredLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DomainErrorMiddleware:
+    """A domain error that reaches a page unhandled becomes the matching HTTP answer (the API maps
+    errors itself): PermissionDenied → 403, NotFound → 404. Nothing was committed: services raise
+    before or inside their transaction."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+        from django.http import Http404
+
+        from pintu.core.errors import NotFound, PermissionDenied
+
+        if isinstance(exception, PermissionDenied):
+            raise DjangoPermissionDenied(str(exception.message)) from exception
+        if isinstance(exception, NotFound):
+            raise Http404(str(exception.message)) from exception
+        return None

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from pintu.audit.services import audit_record
+from pintu.core.calendar import regency_days_off
 from pintu.core.errors import ValidationFailed
 from pintu.core.models import DayOff
 
@@ -40,6 +41,7 @@ def day_off_add(*, actor, date: dt.date, name: str, regency_code: str | None = N
         raise ValidationFailed(
             fields={"date": [f"Tanggal {date:%d-%m-%Y} sudah tercatat sebagai hari libur daerah."]}
         ) from exc
+    transaction.on_commit(regency_days_off.cache_clear)
     audit_record(
         actor=actor,
         verb="day_off.add",
@@ -61,3 +63,4 @@ def day_off_remove(*, actor, day_off: DayOff) -> None:
         changes={"regency_code": day_off.regency_code, "date": day_off.date, "name": day_off.name},
     )
     day_off.delete()
+    transaction.on_commit(regency_days_off.cache_clear)

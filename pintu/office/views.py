@@ -23,7 +23,7 @@ from pintu.cases.policies import allowed_actions
 from pintu.cases.services import CASE_VERBS
 from pintu.catalog.models import FormField, Service, WorkflowStep
 from pintu.catalog.selectors import catalogue_services, published_service
-from pintu.core.errors import DomainError, NotFound
+from pintu.core.errors import DomainError, NotFound, PermissionDenied
 from pintu.portal.application import build_forms, submit
 from pintu.regions.models import OrgUnit
 
@@ -195,6 +195,8 @@ def case_action(request, code, action):
         }
     try:
         verb(**kwargs)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied from exc
     except DomainError as exc:
         detail = "; ".join(m for msgs in exc.fields.values() for m in msgs) if exc.fields else ""
         messages.error(request, f"{exc.message} {detail}".strip())
@@ -243,6 +245,8 @@ def new_case_form(request, code):
         if bundle.is_valid():
             try:
                 result = submit(bundle, actor=request.user, service=service, on_behalf_unit_id=unit.pk)
+            except PermissionDenied as exc:
+                raise DjangoPermissionDenied from exc
             except DomainError as exc:
                 messages.error(request, str(exc.message))
                 result = None

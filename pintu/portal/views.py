@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,7 +20,7 @@ from pintu.catalog.selectors import (
     catalogue_services,
     published_service,
 )
-from pintu.core.errors import DomainError, NotFound, ValidationFailed
+from pintu.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from pintu.core.forms import apply_errors
 from pintu.core.throttle import per_ip
 from pintu.portal.application import build_forms, submit
@@ -196,6 +197,8 @@ def my_case_resubmit(request, code):
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied from exc
         except DomainError as exc:
             messages.error(request, str(exc.message))
             return redirect("portal:my_case", code=case.tracking_code)
@@ -230,6 +233,8 @@ def my_case_withdraw(request, code):
         )
     except NotFound as exc:
         raise Http404 from exc
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied from exc
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from pintu.core.ttlcache import ttl_cache
 from pintu.regions.constants import OrgUnitKind
 from pintu.regions.models import OrgUnit, Regency, Village
 
@@ -38,3 +39,8 @@ def agencies(regency_code: str | None = None):
     return OrgUnit.objects.filter(kind=OrgUnitKind.AGENCY, regency__code=code, is_active=True).order_by(
         "name"
     )
+
+
+@ttl_cache(60)
+def unit_name(unit_id: int) -> str:
+    return OrgUnit.objects.filter(pk=unit_id).values_list("name", flat=True).first() or ""
