@@ -138,6 +138,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PINTU_DB_SERVER_SIDE_BINDING: psycopg server-side parameter binding; with persistent
+    # connections PostgreSQL then reuses query plans of repeated statements (not behind a
+    # transaction-pooling PgBouncer).
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
+        "PINTU_DB_SERVER_SIDE_BINDING", False
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at BEGIN so
     # concurrent writers queue instead of failing half-way ("database is locked").
@@ -277,6 +284,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
+    "PREPROCESSING_HOOKS": ["pintu.api.schema.add_fast_views"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
 

@@ -20,7 +20,7 @@ from pintu.accounts.models import ApiToken, RoleAssignment, User
 from pintu.audit.services import audit_record
 from pintu.core.errors import ValidationFailed
 from pintu.core.nik import parse_nik
-from pintu.regions.models import District
+from pintu.regions.selectors import district_exists
 
 TOKEN_PREFIX = "pintu"  # noqa: S105 - a public marker, not a secret
 
@@ -43,7 +43,7 @@ def validate_phone(value: str) -> str:
 
 
 def validate_nik(value: str) -> str:
-    return parse_nik(value, district_exists=lambda code: District.objects.filter(code=code).exists()).nik
+    return parse_nik(value, district_exists=district_exists).nik
 
 
 def _field_errors(**checks) -> dict:

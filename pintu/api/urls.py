@@ -7,9 +7,9 @@ from pintu.cases.api import (
     CaseDetailView,
     CaseDocumentDownloadView,
     CaseListCreateView,
-    TrackingView,
     UploadCreateView,
     WorkQueueView,
+    tracking_lookup,
 )
 from pintu.catalog.api import AgencyListView, ServiceDetailView, ServiceListView
 
@@ -23,7 +23,7 @@ urlpatterns = [
     path("catalog/agencies/", AgencyListView.as_view(), name="agencies"),
     path("catalog/services/", ServiceListView.as_view(), name="services"),
     path("catalog/services/<str:code>/", ServiceDetailView.as_view(), name="service-detail"),
-    path("track/<str:code>/", TrackingView.as_view(), name="track"),
+    path("track/<str:code>/", tracking_lookup, name="track"),
     path("documents/", UploadCreateView.as_view(), name="uploads"),
     path("queue/", WorkQueueView.as_view(), name="queue"),
     path("cases/", CaseListCreateView.as_view(), name="cases"),

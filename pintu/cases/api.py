@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
+from django.conf import settings
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, JsonResponse
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from pintu.accounts.access import principal_for
 from pintu.api.schema import IDEMPOTENCY_KEY, errors
+from pintu.api.throttling import ScopedWindowThrottle, parse_rate
 from pintu.cases import services as case_services
 from pintu.cases.constants import CaseAction, CaseStatus, Channel
 from pintu.cases.models import Case, CaseDocument, CaseEvent
@@ -30,7 +30,8 @@ from pintu.cases.selectors import (
     work_queue,
 )
 from pintu.catalog.models import Service
-from pintu.core.errors import NotFound, ValidationFailed
+from pintu.core.errors import ValidationFailed
+from pintu.core.throttle import allow
 from pintu.documents.models import Upload
 from pintu.regions.models import OrgUnit, Village
 
@@ -280,7 +281,7 @@ class CaseListCreateView(APIView):
     throttle_scope = "submission"
 
     def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+        return [ScopedWindowThrottle()] if self.request.method == "POST" else []
 
     @extend_schema(
         tags=["cases"],
@@ -315,11 +316,6 @@ class CaseListCreateView(APIView):
         payload = CaseCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        service = (
-            Service.objects.select_related("agency__regency").filter(code=data["service"].upper()).first()
-        )
-        if service is None:
-            raise NotFound("Layanan tidak ditemukan.", code="catalog.service_not_found")
         applicant_data = data.get("applicant") or {}
         village_id = None
         if applicant_data.get("village"):
@@ -343,7 +339,7 @@ class CaseListCreateView(APIView):
         )
         case, created = case_services.case_submit(
             actor=request.user,
-            service=service,
+            service=data["service"],
             form_data=data.get("form_data") or {},
             documents=_uploads_by_id(data.get("documents") or {}, request.user),
             applicant=applicant,
@@ -448,7 +444,7 @@ def document_file_response(document: CaseDocument) -> FileResponse:
 
 class UploadCreateView(APIView):
     throttle_scope = "submission"
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedWindowThrottle]
 
     @extend_schema(
         tags=["documents"],
@@ -466,24 +462,72 @@ class UploadCreateView(APIView):
         return Response(UploadSerializer(upload).data, status=status.HTTP_201_CREATED)
 
 
+def tracking_payload(tracked) -> dict:
+    """Plain data in the shape TrackingSerializer documents (built by hand: this is the hottest
+    public endpoint and dataclasses.asdict deep-copies)."""
+    payload = dict(tracked.__dict__)
+    payload["steps"] = [step.__dict__ for step in tracked.steps]
+    payload["events"] = [event.__dict__ for event in tracked.events]
+    return payload
+
+
 class TrackingView(APIView):
+    # The contract of GET /api/v1/track/{code}/ for the schema. Requests are served by
+    # ``tracking_lookup`` below, which answers exactly this, without DRF's per-request machinery.
+
+    renderer_classes = [JSONRenderer]
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_scope = "tracking"
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedWindowThrottle]
 
     @extend_schema(
         tags=["tracking"],
         summary="Public tracking by code (no personal data)",
+        description="Every step, the unit holding the case now and the due dates. Never a name, NIK, "
+        "phone, address or form data. Throttled per client address.",
         responses={200: TrackingSerializer, **errors(404, 429)},
     )
     def get(self, request, code: str):
-        tracked = case_tracking(code)
-        if tracked is None:
-            raise NotFound(
-                "Kode lacak tidak ditemukan. Periksa kembali 11 karakternya.", code="tracking.not_found"
-            )
-        return Response(asdict(tracked))  # plain data: the serializer above documents its shape
+        return tracking_lookup(request, code)
+
+
+TRACKING_NOT_FOUND = "Kode lacak tidak ditemukan. Periksa kembali 11 karakternya."
+
+
+def tracking_lookup(request, code: str) -> JsonResponse:
+    """GET /api/v1/track/{code}/ — the public lookup, the hottest endpoint of the API: a plain
+    view (one indexed read, a throttle, JSON) answering in the API's contract and error shape;
+    tests check it against TrackingSerializer."""
+    if request.method != "GET":
+        return JsonResponse(
+            {
+                "error": {
+                    "code": "method_not_allowed",
+                    "message": "Metode HTTP ini tidak didukung di alamat ini.",
+                }
+            },
+            status=405,
+        )
+    limit, window = parse_rate(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["tracking"])
+    if not allow(f"api:tracking:ip:{request.META.get('REMOTE_ADDR', '')}", limit=limit, window=window):
+        response = JsonResponse(
+            {
+                "error": {
+                    "code": "throttled",
+                    "message": "Terlalu banyak permintaan. Coba lagi sebentar lagi.",
+                }
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(window)
+        return response
+    tracked = case_tracking(code)
+    if tracked is None:
+        return JsonResponse(
+            {"error": {"code": "tracking.not_found", "message": TRACKING_NOT_FOUND}}, status=404
+        )
+    return JsonResponse(tracking_payload(tracked))
 
 
 QueueRow = inline_serializer(

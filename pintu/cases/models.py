@@ -154,7 +154,7 @@ class CaseEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique"),
             models.UniqueConstraint(
-                fields=["case", "request_key"],
+                fields=["case", "actor", "request_key"],
                 condition=models.Q(request_key__isnull=False),
                 name="case_event_request_key_unique",
             ),

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from pintu.accounts.access import Principal
@@ -377,12 +379,13 @@ def case_tracking(code: str) -> Tracking | None:
     normalized = tracking.normalize(code)
     if not tracking.is_well_formed(normalized):
         return None
-    row = Case.objects.filter(tracking_code=normalized).values(*TRACKING_COLUMNS).first()
+    row = _tracking_row(normalized)
     if row is None:
         return None
     entries = row["public_events"]
     if row["event_count"] and not entries:  # rows written outside the services (bulk loads)
         entries = _public_entries_from_events(row["id"])
+    labels = _tracking_labels(translation.get_language() or "id")
     version = published_version(row["service_version_id"])
     steps = list(version.steps.all())
     current_position = next((s.position for s in steps if s.pk == row["current_step_id"]), None)
@@ -401,14 +404,13 @@ def case_tracking(code: str) -> Tracking | None:
         else:
             state = "current" if step.position == current_position else "upcoming"
         owner = unit_of_step.get(step.position)
-        unit = (
-            unit_name(owner)
-            if owner
-            else (agency_name if step.owner == StepOwner.SERVICE_AGENCY else str(step.get_owner_display()))
-        )
+        if owner:
+            unit = unit_name(owner)
+        else:
+            unit = agency_name if step.owner == StepOwner.SERVICE_AGENCY else labels["owner"][step.owner]
         tracked_steps.append(TrackedStep(step.position, step.name, unit, state))
     if status == CaseStatus.RETURNED:
-        holder = str(_("Pemohon (memperbaiki berkas)"))
+        holder = labels["revising"]
     elif row["current_owner_id"]:
         holder = unit_name(row["current_owner_id"])
     else:
@@ -418,13 +420,13 @@ def case_tracking(code: str) -> Tracking | None:
         if actor_unit:
             unit = unit_name(actor_unit)
         else:
-            unit = str(_("Pemohon")) if action in APPLICANT_ACTIONS else ""
+            unit = labels["applicant"] if action in APPLICANT_ACTIONS else ""
         events.append(
             TrackedEvent(
                 at=dt.datetime.fromisoformat(at),
-                label=str(CaseAction(action).label),
+                label=labels["action"][action],
                 unit=unit,
-                note=str(PUBLIC_NOTES.get(action, "")),
+                note=labels["note"].get(action, ""),
             )
         )
     return Tracking(
@@ -432,7 +434,7 @@ def case_tracking(code: str) -> Tracking | None:
         service_name=service_name,
         agency_name=agency_name,
         status=status,
-        status_label=str(CaseStatus(status).label),
+        status_label=labels["status"][status],
         submitted_at=row["submitted_at"],
         due_date=row["due_date"],
         step_due_date=row["step_due_date"],
@@ -441,6 +443,53 @@ def case_tracking(code: str) -> Tracking | None:
         steps=tracked_steps,
         events=events,
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _tracking_labels(language: str) -> dict:
+    """Translated labels for one language, computed once per process."""
+    with translation.override(language):
+        return {
+            "action": {value: str(label) for value, label in CaseAction.choices},
+            "status": {value: str(label) for value, label in CaseStatus.choices},
+            "owner": {value: str(label) for value, label in StepOwner.choices},
+            "note": {action: str(note) for action, note in PUBLIC_NOTES.items()},
+            "applicant": str(_("Pemohon")),
+            "revising": str(_("Pemohon (memperbaiki berkas)")),
+        }
+
+
+@functools.cache
+def _tracking_sql() -> str:
+    columns = ", ".join(
+        connection.ops.quote_name(Case._meta.get_field(name).column) for name in TRACKING_COLUMNS
+    )
+    return f"SELECT {columns} FROM {Case._meta.db_table} WHERE tracking_code = %s"  # noqa: S608
+
+
+def _tracking_row(code: str) -> dict | None:
+    """The one indexed read of the tracking lookup. Plain SQL: this is the hottest public path
+    and the ORM's query building cost more than the query itself (bench/tracking_bench.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_tracking_sql(), [code])
+        values = cursor.fetchone()
+    if values is None:
+        return None
+    row = dict(zip(TRACKING_COLUMNS, values, strict=True))
+    events = row["public_events"]
+    if isinstance(events, str):  # SQLite returns JSON as text
+        row["public_events"] = json.loads(events)
+    for name in ("submitted_at",):
+        value = row[name]
+        if isinstance(value, str):
+            row[name] = dt.datetime.fromisoformat(value)
+    for name in ("due_date", "step_due_date"):
+        value = row[name]
+        if isinstance(value, str):
+            row[name] = dt.date.fromisoformat(value)
+    if row["submitted_at"] is not None and timezone.is_naive(row["submitted_at"]):
+        row["submitted_at"] = timezone.make_aware(row["submitted_at"], dt.UTC)
+    return row
 
 
 def _public_entries_from_events(case_id: int) -> list:

@@ -24,12 +24,12 @@ from pintu.catalog.forms import clean_application_data
 from pintu.catalog.models import Service, ServiceVersion, WorkflowStep
 from pintu.catalog.selectors import published_version
 from pintu.core.calendar import WorkCalendar
-from pintu.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from pintu.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from pintu.documents.models import Upload
 from pintu.documents.services import inspect_file, upload_store
 from pintu.regions.constants import OrgUnitKind
 from pintu.regions.models import OrgUnit, Village
-from pintu.regions.selectors import district_office_for, village_office_for
+from pintu.regions.selectors import district_office_for, village_exists, village_office_for
 
 MAX_CODE_ATTEMPTS = 8
 HANDOVER_SLA_DAYS = 3  # working days for the village to hand the output over
@@ -305,10 +305,7 @@ def _applicant_snapshot(
             values["applicant_phone"] = validate_phone(values["applicant_phone"])
         except ValueError as exc:
             errors["applicant.phone"] = [str(exc)]
-    if (
-        values["applicant_village_id"]
-        and not Village.objects.filter(pk=values["applicant_village_id"]).exists()
-    ):
+    if values["applicant_village_id"] and not village_exists(values["applicant_village_id"]):
         errors["village"] = ["Desa/kelurahan tidak dikenal."]
     if errors:
         raise ValidationFailed(fields=errors)
@@ -319,7 +316,7 @@ def _applicant_snapshot(
 def case_submit(
     *,
     actor,
-    service: Service,
+    service: Service | str,
     form_data: dict,
     documents: dict | None = None,
     applicant: ApplicantData | None = None,
@@ -328,8 +325,9 @@ def case_submit(
     note: str = "",
     channel: str | None = None,
 ) -> tuple[Case, bool]:
-    """Submit an application. Returns ``(case, created)``; a retry with the same
-    ``submission_key`` by the same actor returns the first case with ``created=False``."""
+    """Submit an application for ``service`` (a Service or its code). Returns ``(case, created)``;
+    a retry with the same ``submission_key`` by the same actor returns the first case with
+    ``created=False``."""
     submission_key = (submission_key or "").strip()[:64] or None
     if submission_key:
         existing = Case.objects.filter(submitted_by=actor, submission_key=submission_key).first()
@@ -338,9 +336,11 @@ def case_submit(
     principal = principal_for(actor)
     if not principal.is_authenticated:
         raise PermissionDenied("Masuk terlebih dahulu untuk mengajukan permohonan.", code="auth.required")
-    # Read the service again: the version published *now* is the one the case keeps.
-    service = Service.objects.select_related("agency__regency").get(pk=service.pk)
-    if not service.is_available or service.published_version_id is None:
+    # Read the service now (by code or again by id): the version published *now* is the one the
+    # case keeps.
+    lookup = {"code": service.strip().upper()} if isinstance(service, str) else {"pk": service.pk}
+    service = Service.objects.select_related("agency__regency").filter(**lookup).first()
+    if service is None or not service.is_available or service.published_version_id is None:
         raise NotFound("Layanan tidak ditemukan atau belum diterbitkan.", code="catalog.service_not_found")
     version = published_version(service.published_version_id)
     resolved_channel, opening_unit = _submission_context(principal, actor, service, on_behalf_unit_id)
@@ -450,11 +450,21 @@ def _apply(
         raise InvalidTransition(f"Tindakan '{action}' tidak dikenal.")
     case = _lock_case(case_or_code)
     request_key = (request_key or "").strip()[:64] or None
-    if (
-        request_key
-        and CaseEvent.objects.filter(case=case, request_key=request_key, actor_id=actor.pk).exists()
-    ):
-        return case  # a retried request: the first one already did the work
+    if request_key:
+        # Keys belong to their sender: another user may happen to send the same one.
+        earlier = (
+            CaseEvent.objects.filter(case=case, actor_id=actor.pk, request_key=request_key)
+            .values_list("action", flat=True)
+            .first()
+        )
+        if earlier is not None:
+            if earlier == action:
+                return case  # a retried request: the first one already did the work
+            raise Conflict(
+                "Kunci permintaan (Idempotency-Key) ini sudah dipakai untuk tindakan lain. "
+                "Kirim setiap tindakan baru dengan kunci baru.",
+                code="request.key_reused",
+            )
     step_kind = case.current_step.kind if case.current_step_id else None
     if case.status not in transition.sources or not step_allows(transition, step_kind):
         raise InvalidTransition(

@@ -30,10 +30,10 @@ def _kk_validator(value):
     digits = (value or "").strip()
     if not digits.isdigit() or len(digits) != 16:
         raise ValidationError("Nomor KK harus 16 angka.")
-    from pintu.regions.models import District
+    from pintu.regions.selectors import district_exists
 
     code = f"{digits[0:2]}.{digits[2:4]}.{digits[4:6]}"
-    if not District.objects.filter(code=code).exists():
+    if not district_exists(code):
         raise ValidationError(
             f"Enam angka pertama nomor KK ({digits[:6]}) bukan kode kecamatan yang terdaftar."
         )

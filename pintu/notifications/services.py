@@ -90,9 +90,9 @@ def notifications_for_case_event(event) -> list[Notification]:
                 body=body[:640],
             )
         )
-    from pintu.notifications.tasks import deliver_notification
+    from pintu.notifications.tasks import deliver_notifications
 
-    for notification in created:
-        notification.save()
-        enqueue_on_commit(deliver_notification, notification.pk)
+    Notification.objects.bulk_create(created)
+    if created:
+        enqueue_on_commit(deliver_notifications, [n.pk for n in created])
     return created

@@ -58,3 +58,10 @@ def deliver_notification(notification_id: int) -> str:
             update_fields=["attempts", "status", "sent_at", "provider", "provider_message_id", "last_error"]
         )
         return "sent"
+
+
+@task(queue_name="notifications")
+def deliver_notifications(notification_ids: list[int]) -> dict:
+    """Deliver the notifications of one event (one task row per event, not per channel); a
+    failed one is retried on its own by ``deliver_notification``."""
+    return {str(pk): deliver_notification.call(pk) for pk in notification_ids}

@@ -239,7 +239,19 @@ def new_case_form(request, code):
     except NotFound as exc:
         raise Http404 from exc
     unit_id = request.POST.get("unit") or request.GET.get("unit")
-    unit = next((u for u in units if str(u.pk) == str(unit_id)), units[0] if len(units) == 1 else None)
+    if unit_id:
+        unit = next((u for u in units if str(u.pk) == str(unit_id)), None)
+        if unit is None:  # not one of this officer's offices
+            raise DjangoPermissionDenied
+    else:
+        unit = units[0] if len(units) == 1 else None
+    # An agency counter opens cases only for its own agency's services; a village desk for any.
+    usable = [u for u in units if u.kind == "village_office" or u.pk == service.agency_id]
+    if not usable or (unit is not None and unit not in usable):
+        raise DjangoPermissionDenied
+    units = usable
+    if unit is None and len(units) == 1:
+        unit = units[0]
     if request.method == "POST" and unit is not None:
         bundle = build_forms(version, staff=True, data=request.POST, files=request.FILES)
         if bundle.is_valid():

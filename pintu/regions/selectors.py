@@ -6,7 +6,7 @@ from django.conf import settings
 
 from pintu.core.ttlcache import ttl_cache
 from pintu.regions.constants import OrgUnitKind
-from pintu.regions.models import OrgUnit, Regency, Village
+from pintu.regions.models import District, OrgUnit, Regency, Village
 
 
 def deployment_regency() -> Regency:
@@ -44,3 +44,14 @@ def agencies(regency_code: str | None = None):
 @ttl_cache(60)
 def unit_name(unit_id: int) -> str:
     return OrgUnit.objects.filter(pk=unit_id).values_list("name", flat=True).first() or ""
+
+
+@ttl_cache(300)
+def district_exists(code: str) -> bool:
+    """Whether a kecamatan code is known (NIK checks; cached: codes change once an edition)."""
+    return District.objects.filter(code=code).exists()
+
+
+@ttl_cache(300)
+def village_exists(village_id: int) -> bool:
+    return Village.objects.filter(pk=village_id).exists()
