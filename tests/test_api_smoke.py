@@ -36,3 +36,32 @@ def test_api_happy_path(world):
     listing = officer.get("/api/v1/queue/")
     assert listing.status_code == 200 and listing.json()["count"] == 1
     assert client.get("/api/v1/cases/").json()["results"][0]["code"] == code
+
+
+def test_tracking_lookup_matches_its_documented_contract(world):
+    from pintu.cases.api import TrackingSerializer
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(world=world, service="village", channel="village", state="returned")
+    response = APIClient().get(f"/api/v1/track/{case.display_code}/")
+    assert response.status_code == 200
+    payload = response.json()
+    serializer = TrackingSerializer(data=payload)
+    assert serializer.is_valid(), serializer.errors
+    assert [e["label"] for e in payload["events"]][:1] == ["Diajukan"]
+    assert payload["holder"] == "Pemohon (memperbaiki berkas)"
+    missing = APIClient().get("/api/v1/track/2222-2222-22A/")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "tracking.not_found"
+
+
+def test_tracking_of_rows_loaded_without_public_history(world):
+    """Cases written by a bulk load (no public_events) are still tracked, from their events."""
+    from pintu.cases.selectors import case_tracking
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(world=world, state="verified")
+    expected = case_tracking(case.tracking_code)
+    Case.objects.filter(pk=case.pk).update(public_events=[])
+    fallback = case_tracking(case.tracking_code)
+    assert [(e.label, e.unit) for e in fallback.events] == [(e.label, e.unit) for e in expected.events]
+    assert fallback.steps == expected.steps

@@ -164,15 +164,15 @@ class CaseDetailSerializer(CaseSummarySerializer):
 class TrackingStepSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     name = serializers.CharField()
-    unit = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
     state = serializers.ChoiceField(choices=["done", "current", "upcoming"])
 
 
 class TrackingEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     label = serializers.CharField()
-    unit = serializers.CharField()
-    note = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True, help_text="The unit that acted (never a person)")
+    note = serializers.CharField(allow_blank=True, help_text="A public note, e.g. for a return")
 
 
 class TrackingSerializer(serializers.Serializer):
@@ -467,7 +467,10 @@ def tracking_payload(tracked) -> dict:
     public endpoint and dataclasses.asdict deep-copies)."""
     payload = dict(tracked.__dict__)
     payload["steps"] = [step.__dict__ for step in tracked.steps]
-    payload["events"] = [event.__dict__ for event in tracked.events]
+    payload["events"] = [
+        {"at": event.at_iso, "label": event.label, "unit": event.unit, "note": event.note}
+        for event in tracked.events
+    ]
     return payload
 
 

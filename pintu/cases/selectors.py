@@ -322,10 +322,14 @@ class TrackedStep:
 
 @dataclass
 class TrackedEvent:
-    at: dt.datetime
+    at_iso: str  # as stored (ISO 8601, UTC); ``at`` parses it for pages that format dates
     label: str
     unit: str
     note: str
+
+    @property
+    def at(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.at_iso)
 
 
 @dataclass
@@ -423,7 +427,7 @@ def case_tracking(code: str) -> Tracking | None:
             unit = labels["applicant"] if action in APPLICANT_ACTIONS else ""
         events.append(
             TrackedEvent(
-                at=dt.datetime.fromisoformat(at),
+                at_iso=at,
                 label=labels["action"][action],
                 unit=unit,
                 note=labels["note"].get(action, ""),
