@@ -9,11 +9,10 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 
-from pintu.core.ttlcache import clear_all
-
 from pintu.accounts.constants import Role
 from pintu.accounts.services import role_assign
 from pintu.catalog.services import document_type_upsert, service_define
+from pintu.core.ttlcache import clear_all
 from pintu.regions.constants import AgencyKind
 from pintu.regions.models import District, OrgUnit, Province, Regency, Village
 from pintu.regions.services import agency_upsert, org_units_ensure_for_regency
