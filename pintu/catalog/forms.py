@@ -11,10 +11,12 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
-from pintu.catalog.constants import FieldKind
+from pintu.catalog.constants import FieldKind, VersionStatus
 from pintu.catalog.models import ServiceVersion
 from pintu.core.errors import ValidationFailed
+from pintu.core.ttlcache import register
 
 
 def _nik_validator(value):
@@ -118,8 +120,27 @@ def _form_field(field) -> forms.Field:
 
 
 def application_form_class(version: ServiceVersion) -> type[forms.Form]:
+    if version.status == VersionStatus.DRAFT:
+        return _build_form_class(version)
+    return _published_form_class(version, translation.get_language() or "id")
+
+
+def _build_form_class(version: ServiceVersion) -> type[forms.Form]:
     fields = {f.key: _form_field(f) for f in version.form_fields.all()}
     return type("ApplicationForm", (forms.Form,), fields)
+
+
+_FORM_CLASSES: dict = {}
+register(_FORM_CLASSES.clear)
+
+
+def _published_form_class(version: ServiceVersion, language: str) -> type[forms.Form]:
+    """A published version's fields never change: build its form class once per language."""
+    key = (version.pk, version.published_at, language)
+    form_class = _FORM_CLASSES.get(key)
+    if form_class is None:
+        form_class = _FORM_CLASSES[key] = _build_form_class(version)
+    return form_class
 
 
 def _json_value(value):

@@ -38,6 +38,15 @@ def ttl_cache(seconds: float):
     return decorator
 
 
+def register(clear) -> None:
+    """Have ``clear_all`` also call ``clear`` (for other per-process caches)."""
+
+    class _Clearable:
+        cache_clear = staticmethod(clear)
+
+    _REGISTRY.append(_Clearable)
+
+
 def clear_all() -> None:
     """Forget everything (tests call this between cases)."""
     for wrapper in _REGISTRY:
