@@ -20,29 +20,13 @@ from pintu.catalog.constants import (
     StepKind,
     StepOwner,
 )
-from pintu.catalog.services import CODE_RE, KEY_RE, document_type_upsert, service_define
+from pintu.catalog.services import CODE_RE, KEY_RE, STANDARD_FIELDS, document_type_upsert, service_define
 from pintu.core.errors import ValidationFailed
 from pintu.regions.constants import AgencyKind
 from pintu.regions.selectors import deployment_regency
 from pintu.regions.services import agency_upsert
 
-STANDARD_KEYS = {
-    "requirements",
-    "procedure",
-    "time_limit_days",
-    "fee",
-    "fee_note",
-    "product",
-    "legal_basis",
-    "complaints_channel",
-    "facilities",
-    "officer_competence",
-    "internal_supervision",
-    "staffing",
-    "service_guarantee",
-    "security_guarantee",
-    "performance_evaluation",
-}
+STANDARD_KEYS = set(STANDARD_FIELDS) - {"change_note"}
 
 
 @dataclass
