@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pintu.accounts.constants import AccountType, Role
-from pintu.core.errors import PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -83,14 +82,3 @@ def principal_for(user) -> Principal:
 def forget_principal(user) -> None:
     if hasattr(user, "_pintu_principal"):
         del user._pintu_principal
-
-
-def require(condition: bool, message: str | None = None) -> None:
-    if not condition:
-        raise PermissionDenied(message) if message else PermissionDenied()
-
-
-def require_regency_admin(user) -> Principal:
-    principal = principal_for(user)
-    require(principal.is_regency_admin, "Hanya admin kabupaten yang dapat mengubah konfigurasi ini.")
-    return principal

@@ -27,7 +27,6 @@ from pintu.core.calendar import WorkCalendar
 from pintu.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from pintu.documents.models import Upload
 from pintu.documents.services import inspect_file, upload_store
-from pintu.regions.constants import OrgUnitKind
 from pintu.regions.models import OrgUnit, Village
 from pintu.regions.selectors import district_office_for, village_exists, village_office_for
 
@@ -706,6 +705,3 @@ CASE_VERBS = {
     CaseAction.RESUBMIT: case_resubmit,
     CaseAction.ISSUE: case_issue,
 }
-
-# Kinds of org units that can open a case at a counter (used by pages to offer the form).
-FRONT_DOOR_UNIT_KINDS = (OrgUnitKind.VILLAGE_OFFICE, OrgUnitKind.AGENCY)

@@ -92,7 +92,3 @@ class WorkCalendar:
             if self.is_working_day(current):
                 count += 1
         return count
-
-    def next_working_day(self, day: dt.date) -> dt.date:
-        """``day`` itself when it is a working day, else the first working day after it."""
-        return day if self.is_working_day(day) else self.add_working_days(day, 1)

@@ -53,10 +53,3 @@ def parse_nik(value: str, *, district_exists=None, today: dt.date | None = None)
     if nik[12:] == "0000":
         raise ValueError("Empat angka terakhir NIK (nomor urut) tidak boleh 0000.")
     return NikInfo(nik=nik, district_code=district_code, birth_date=birth_date, sex=sex, serial=nik[12:])
-
-
-def mask_nik(nik: str) -> str:
-    """Show only the region and the last two digits: 3510************ -> 351001**********12."""
-    if not nik:
-        return ""
-    return nik[:6] + "*" * (len(nik) - 8) + nik[-2:]

@@ -34,13 +34,6 @@ def villages_of_regency(regency_code: str | None = None):
     )
 
 
-def agencies(regency_code: str | None = None):
-    code = regency_code or settings.PINTU_REGENCY_CODE
-    return OrgUnit.objects.filter(kind=OrgUnitKind.AGENCY, regency__code=code, is_active=True).order_by(
-        "name"
-    )
-
-
 @ttl_cache(60)
 def unit_name(unit_id: int) -> str:
     return OrgUnit.objects.filter(pk=unit_id).values_list("name", flat=True).first() or ""
