@@ -25,7 +25,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import InlineForeignKeyField, construct_instance
 from django.utils.translation import gettext_lazy as _
 
-from pintu.core.admin_site import RegencyAdminOnly, is_regency_admin
+from pintu.core.admin_site import RegencyAdminOnly, RegencyAdminReadOnly, is_regency_admin
 from pintu.core.calendar import national_holiday_names
 from pintu.core.errors import ValidationFailed
 from pintu.core.models import DayOff
@@ -366,17 +366,8 @@ if admin.site.is_registered(DBTaskResult):
 
 
 @admin.register(DBTaskResult)
-class TaskResultAdmin(RegencyAdminOnly, admin.ModelAdmin):
+class TaskResultAdmin(RegencyAdminReadOnly, admin.ModelAdmin):
     list_display = ["task_path", "status", "queue_name", "enqueued_at", "finished_at", "worker_ids"]
     list_filter = ["status", "queue_name"]
     search_fields = ["task_path", "id"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -47,3 +47,14 @@ class RegencyAdminOnly:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RegencyAdminReadOnly(RegencyAdminOnly):
+    """Mixin for records nobody edits (audit trail, notifications, task rows): the regency admin
+    may look, no one may add, change or delete."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -77,19 +77,9 @@ ORG_UNIT_CREATE_FIELDS = [
     "website",
     "is_active",
 ]
-# What org_unit_update accepts; kind, code and the region the unit serves are fixed at creation.
-ORG_UNIT_UPDATE_FIELDS = [
-    "name",
-    "short_name",
-    "parent",
-    "agency_kind",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "is_active",
-]
 ORG_UNIT_FIXED_FIELDS = ["kind", "code", "regency", "district", "village"]
+# What org_unit_update accepts: kind, code and the region the unit serves are fixed at creation.
+ORG_UNIT_UPDATE_FIELDS = [f for f in ORG_UNIT_CREATE_FIELDS if f not in ORG_UNIT_FIXED_FIELDS]
 
 
 @admin.register(OrgUnit)
