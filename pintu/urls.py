@@ -13,6 +13,13 @@ urlpatterns = [
     path("api/v1/", include("pintu.api.urls", namespace="api")),
     path("akun/", include("pintu.accounts.urls", namespace="accounts")),
     path("kantor/", include("pintu.office.urls", namespace="office")),
+    # Each domain app owns its own prefixes (public and office pages) in its urls.py.
+    path("", include("pintu.documents.urls", namespace="documents")),
+    path("", include("pintu.population.urls", namespace="population")),
+    path("", include("pintu.letters.urls", namespace="letters")),
+    path("", include("pintu.queueing.urls", namespace="queueing")),
+    path("", include("pintu.feedback.urls", namespace="feedback")),
+    path("", include("pintu.village_finance.urls", namespace="village_finance")),
     path("", include("pintu.portal.urls", namespace="portal")),
 ]
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from pintu.accounts.api import MeView
@@ -33,6 +33,13 @@ urlpatterns = [
         CaseDocumentDownloadView.as_view(),
         name="case-document",
     ),
+    # Domain apps' endpoints (names stay in the "api" namespace).
+    path("", include("pintu.documents.api_urls")),
+    path("", include("pintu.population.api_urls")),
+    path("", include("pintu.letters.api_urls")),
+    path("", include("pintu.queueing.api_urls")),
+    path("", include("pintu.feedback.api_urls")),
+    path("", include("pintu.village_finance.api_urls")),
     *[
         path(
             f"cases/<str:code>/{action.replace('_', '-')}/",

@@ -15,5 +15,6 @@ def site(request):
             "front_door": bool(principal.units_with(*VILLAGE_ROLES, Role.AGENCY_FRONT_OFFICE)),
             "admin": principal.is_regency_admin,
             "citizen": principal.is_citizen,
+            "roles": principal.roles,  # for the domain apps' menu partials
         }
     return context

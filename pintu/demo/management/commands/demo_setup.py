@@ -1,10 +1,15 @@
 import logging
 import time
+from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
 from pintu.core.tasks import run_pending_tasks
 from pintu.demo import generate
+
+# Each domain app seeds its own demo data: a module with ``seed_demo(*, stdout)`` (idempotent,
+# through the app's services; the first line of its docstring is printed as progress).
+DOMAIN_SEEDERS: list[str] = []
 
 
 class Command(BaseCommand):
@@ -29,6 +34,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Membuat {cases} contoh permohonan…")
             made = generate.generate_cases(cases, stdout=self.stdout)
             self.stdout.write(f"  {made} permohonan dibuat")
+        for seeder in DOMAIN_SEEDERS:
+            module = import_module(seeder)
+            self.stdout.write(module.seed_demo.__doc__.strip().splitlines()[0])
+            module.seed_demo(stdout=self.stdout)
         ran = run_pending_tasks()
         self.stdout.write(
             f"{ran} notifikasi terkirim ke log/berkas. Selesai dalam {time.monotonic() - started:.0f} detik."
