@@ -9,6 +9,8 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# pytest-xdist workers for `make test` (one per CPU by default; 0 = run in one process)
+TEST_WORKERS ?= auto
 
 .PHONY: demo test test-fast test-e2e install lint format schema schema-check messages serve worker bench clean
 
@@ -45,7 +47,7 @@ test: install
 	env -u DATABASE_URL $(MANAGE) spectacular --file .openapi.generated.yaml --validate --fail-on-warn
 	@diff -u openapi.yaml .openapi.generated.yaml || (echo "openapi.yaml is out of date: run 'make schema' and commit it" && exit 1)
 	@rm -f .openapi.generated.yaml
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS)
 
 test-fast: export DJANGO_SETTINGS_MODULE = pintu.test_settings
 test-fast: install
