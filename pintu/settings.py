@@ -288,7 +288,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStatusEnum": "pintu.feedback.constants.ComplaintStatus",
+        "ComplaintChannelEnum": "pintu.feedback.constants.ComplaintChannel",
+    },
     "PREPROCESSING_HOOKS": ["pintu.api.schema.add_fast_views"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
@@ -321,3 +324,40 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("PINTU_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- documents: issued documents and electronic signatures -----------------------------------
+# PINTU_SIGNER: signer provider for issued PDFs: "local" (PKCS#12 key), "bsre" (national BSrE
+# e-sign client service) or "fake" (tests only).
+PINTU_SIGNER = env("PINTU_SIGNER", "local")
+# PINTU_SIGNER_PKCS12: path of the PKCS#12 key of the local signer; empty = the demo key below.
+PINTU_SIGNER_PKCS12 = env("PINTU_SIGNER_PKCS12", "")
+# PINTU_SIGNER_PKCS12_PASSPHRASE: passphrase of that PKCS#12 file (also used for the demo key).
+PINTU_SIGNER_PKCS12_PASSPHRASE = env("PINTU_SIGNER_PKCS12_PASSPHRASE", "pintu-demo-signer")
+# PINTU_SIGNER_DEMO_PKCS12: where the self-signed demo key is created when none is configured.
+PINTU_SIGNER_DEMO_PKCS12 = env("PINTU_SIGNER_DEMO_PKCS12", str(BASE_DIR / "var" / "demo" / "signer.p12"))
+# PINTU_BSRE_URL: base URL of the agency's BSrE eSign Client Service (e.g. http://esign.local).
+PINTU_BSRE_URL = env("PINTU_BSRE_URL", "")
+# PINTU_BSRE_USERNAME / PINTU_BSRE_PASSWORD: HTTP Basic account of this application at that service.
+PINTU_BSRE_USERNAME = env("PINTU_BSRE_USERNAME", "")
+PINTU_BSRE_PASSWORD = env("PINTU_BSRE_PASSWORD", "")
+# PINTU_BSRE_NIK / PINTU_BSRE_PASSPHRASE: an institutional signer used when no per-signer
+# credentials are given (leave empty to require them at signing time).
+PINTU_BSRE_NIK = env("PINTU_BSRE_NIK", "")
+PINTU_BSRE_PASSPHRASE = env("PINTU_BSRE_PASSPHRASE", "")
+# PINTU_BSRE_TIMEOUT: seconds to wait for the signing service.
+PINTU_BSRE_TIMEOUT = env_int("PINTU_BSRE_TIMEOUT", 30)
+# PINTU_VERIFY_RATE: throttle of the anonymous document verification API.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["verification"] = env("PINTU_VERIFY_RATE", "60/min")
+
+# --- feedback: satisfaction surveys (SKM) and complaints ---------------------------------------
+# PINTU_SURVEY_LINK_DAYS: how many days a one-time survey link stays valid.
+PINTU_SURVEY_LINK_DAYS = env_int("PINTU_SURVEY_LINK_DAYS", 14)
+# PINTU_COMPLAINTS_ANONYMOUS: accept complaints from the portal without an account (1/0).
+PINTU_COMPLAINTS_ANONYMOUS = env_bool("PINTU_COMPLAINTS_ANONYMOUS", True)
+
+# --- queueing: MPP and village-office queues ---------------------------------------------------
+# PINTU_QUEUE_BOARD_POLL_MS: how often a display board asks whether anything changed (ms); the
+# answer is a 204 unless it did (see docs/adr/0006-display-board-updates.md).
+PINTU_QUEUE_BOARD_POLL_MS = env_int("PINTU_QUEUE_BOARD_POLL_MS", 400)
+# PINTU_QUEUE_API_RATE: throttle of the queue API's public endpoints (board state, sites).
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["queue_public"] = env("PINTU_QUEUE_API_RATE", "600/min")

@@ -135,7 +135,7 @@ def drive_case(world, case, state, *, applicant_actor):
         elif kind == "approval":
             cs.case_approve(actor=officer, case=case)
         else:
-            cs.case_issue(actor=officer, case=case, output_file=pdf_file("hasil.pdf"))
+            cs.case_issue(actor=officer, case=case)
 
     if state == "submitted":
         return

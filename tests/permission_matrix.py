@@ -20,9 +20,8 @@ from rest_framework.test import APIClient
 
 from pintu.audit.models import AuditEntry
 from pintu.cases import services as cs
-from pintu.cases.constants import CaseAction
 from pintu.cases.models import Case, CaseDocument, CaseEvent, CaseParty
-from pintu.documents.models import Upload
+from pintu.documents.models import DocumentSequence, IssuedDocument, Upload
 from pintu.documents.services import upload_store
 from pintu.notifications.models import Notification
 from tests.factories import CaseFactory, officer_for, pdf_file
@@ -265,6 +264,8 @@ COUNTED = {
     "audit entries": AuditEntry,
     "case documents": CaseDocument,
     "uploads": Upload,
+    "issued documents": IssuedDocument,
+    "number sequences": DocumentSequence,
     "parties": CaseParty,
     "notifications": Notification,
     "queued tasks": DBTaskResult,
@@ -326,19 +327,15 @@ def view_verdict(role: str, endpoint: str, case_name: str) -> str:
     return "applicant" if role == "citizen" else "party"
 
 
-def post_action(client, surface: str, action: str, case: Case, output: str | None):
+def post_action(client, surface: str, action: str, case: Case):
     """The action with a complete, valid payload (so a refusal can only be about who asks)."""
     note = "Alasan uji: berkas sudah diperiksa."
     if surface == "api":
         payload = {"note": note}
-        if action == CaseAction.ISSUE:
-            payload["output"] = output
         url = reverse(f"api:case-{action.replace('_', '-')}", args=[case.tracking_code])
         return client.post(url, payload, format="json")
     if surface == "office":
         payload = {"note": note, "request_key": uuid.uuid4().hex}
-        if action == CaseAction.ISSUE:
-            payload["output"] = pdf_file("hasil.pdf")
         url = reverse("office:case_action", args=[case.tracking_code, action.replace("_", "-")])
         return client.post(url, payload)
     url = reverse(PORTAL_ACTIONS[action], args=[case.tracking_code])

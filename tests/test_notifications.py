@@ -13,7 +13,7 @@ from pintu.notifications.gateways import GatewayError, get_gateway
 from pintu.notifications.gateways.fake import FakeGateway
 from pintu.notifications.models import Notification, NotificationStatus
 from pintu.notifications.tasks import MAX_ATTEMPTS
-from tests.factories import CaseFactory, pdf_file
+from tests.factories import CaseFactory
 
 
 def test_submission_notifies_by_mail_and_message(world):
@@ -80,6 +80,20 @@ def test_unknown_gateway_is_an_error(settings):
 
 def test_issue_notifies_download(world):
     case = CaseFactory(world=world, state="approved")
-    cs.case_issue(actor=world.users["front_office"], case=case, output_file=pdf_file())
+    cs.case_issue(actor=world.users["front_office"], case=case)
     run_pending_tasks()
     assert "selesai" in mail.outbox[-1].subject
+
+
+def test_finished_case_invites_to_the_satisfaction_survey(client, world):
+    from pintu.feedback.models import SurveyInvitation
+
+    case = CaseFactory(world=world, state="approved")
+    cs.case_issue(actor=world.users["front_office"], case=case)
+    run_pending_tasks()
+    body = mail.outbox[-1].body
+    assert "survei kepuasan" in body
+    url = body[body.index("http") :].split()[-1]
+    assert SurveyInvitation.objects.filter(case=case).count() == 1
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    assert client.get(f"/{path}").status_code == 200

@@ -128,12 +128,10 @@ def test_officer_queue_and_actions(client, world):
     assert case.status == CaseStatus.IN_PROGRESS
 
 
-def test_issue_with_upload_then_citizen_downloads(client, world):
+def test_issue_generates_output_then_citizen_downloads(client, world):
     case = CaseFactory(world=world, state="approved")
     client.force_login(world.users["front_office"])
-    client.post(
-        reverse("office:case_action", args=[case.tracking_code, "issue"]), {"output": pdf_file("akta.pdf")}
-    )
+    client.post(reverse("office:case_action", args=[case.tracking_code, "issue"]))
     case.refresh_from_db()
     assert case.status == CaseStatus.COMPLETED
     output = case.documents.get(kind="output")

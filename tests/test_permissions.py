@@ -25,7 +25,7 @@ from pintu.accounts.models import RoleAssignment
 from pintu.accounts.services import role_revoke
 from pintu.cases import services as cs
 from pintu.cases import tracking
-from pintu.cases.constants import CaseAction, CaseDocumentKind
+from pintu.cases.constants import CaseDocumentKind
 from pintu.cases.models import Case
 from pintu.documents.models import Upload
 from pintu.regions.models import OrgUnit
@@ -51,7 +51,6 @@ from tests.permission_matrix import (
     describe,
     error_code,
     make_case,
-    own_pdf_upload,
     post_action,
     snapshot,
     view_verdict,
@@ -148,9 +147,8 @@ def test_who_may_act(world, action, case_name, allowed, role):
             form = reverse("office:case_action", args=[case.tracking_code, action.replace("_", "-")])
             if (form in page) != (verdict == "allowed"):
                 problems.append(f"office page offers the {action} form: {form in page} ({verdict})")
-        output = own_pdf_upload(world, role) if action == CaseAction.ISSUE else None
         before = snapshot(case)
-        response = post_action(client, surface, action, case, output)
+        response = post_action(client, surface, action, case)
         got = describe(response, case)
         if got != expected:
             problems.append(f"{surface} ({verdict}): expected {expected}, got {got}")

@@ -14,11 +14,11 @@ from pintu.cases.constants import CaseStatus
 from pintu.cases.models import CaseEvent, CaseParty
 from pintu.cases.workflow import TRANSITIONS
 from pintu.catalog.services import service_draft_set_steps, service_draft_start, service_version_publish
-from pintu.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from pintu.core.errors import DomainError, InvalidTransition, PermissionDenied, ValidationFailed
 from pintu.demo.generate import clock
 from pintu.regions.models import District, Village
 from tests.conftest import AGENCY_STEPS
-from tests.factories import CaseFactory, officer_for, pdf_file
+from tests.factories import CaseFactory, officer_for
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 
@@ -80,8 +80,6 @@ def _call(action, actor, case):
     kwargs = {"actor": actor, "case": case}
     if action not in ("claim",):
         kwargs["note"] = "Catatan uji."
-    if action == "issue":
-        kwargs["output_file"] = pdf_file("hasil.pdf")
     return cs.CASE_VERBS[action](**kwargs)
 
 
@@ -145,7 +143,7 @@ def test_village_journey_owners_and_parties(world):
         elif kind == "approval":
             cs.case_approve(actor=officer, case=case)
         else:
-            cs.case_issue(actor=officer, case=case, output_file=pdf_file())
+            cs.case_issue(actor=officer, case=case)
         case.refresh_from_db()
         if case.current_owner and case.current_owner != owners[-1]:
             owners.append(case.current_owner)
@@ -267,14 +265,30 @@ def test_history_is_append_only(world):
     assert [e["seq"] for e in after] == list(range(1, len(after) + 1))
 
 
-def test_issue_requires_an_output_and_changes_nothing_without_one(world):
+def test_issue_that_cannot_be_signed_changes_nothing(world, settings):
+    """The output is generated and signed inside the transition: a signing failure leaves the
+    case, its history, the number sequence and the document register untouched."""
+    from pintu.documents.models import DocumentSequence, IssuedDocument
+    from pintu.documents.signing import reset
+    from pintu.documents.signing.fake import FakeSigner
+
+    settings.PINTU_SIGNER = "fake"
+    reset()
     case = CaseFactory(world=world, state="approved")
     before = (case.status, case.event_count)
-    with pytest.raises(ValidationFailed) as raised:
-        cs.case_issue(actor=world.users["front_office"], case=case, output_file=None)
-    assert raised.value.code == "case.output_required"
+    FakeSigner.fail_next = 1
+    try:
+        with pytest.raises(DomainError) as raised:
+            cs.case_issue(actor=officer_for(world, case), case=case)
+    finally:
+        FakeSigner.fail_next = 0
+        reset()
+    assert raised.value.code == "signer.failed"
     case.refresh_from_db()
     assert (case.status, case.event_count) == before
+    assert not case.documents.filter(kind="output").exists()
+    assert not IssuedDocument.objects.exists()
+    assert not DocumentSequence.objects.filter(last__gt=0).exists()
 
 
 def test_return_and_reject_need_a_reason(world):

@@ -223,7 +223,14 @@ class ActionSerializer(serializers.Serializer):
 
 
 class IssueSerializer(ActionSerializer):
-    output = serializers.UUIDField(help_text="Id of the uploaded output document")
+    """The output document is generated, numbered and signed by the server; no file is sent."""
+
+    signer_passphrase = serializers.CharField(
+        required=False,
+        write_only=True,
+        max_length=200,
+        help_text="Only with the BSrE signer: the signing official's passphrase (never stored).",
+    )
 
 
 class ResubmitSerializer(ActionSerializer):
@@ -383,8 +390,11 @@ def _action_view(action: str, serializer_class, summary: str):
             kwargs = {"actor": request.user, "case": case, "request_key": _idempotency_key(request)}
             if action != CaseAction.CLAIM:
                 kwargs["note"] = data.get("note", "")
-            if action == CaseAction.ISSUE:
-                kwargs["output_file"] = _uploads_by_id({"output": data["output"]}, request.user)["output"]
+            if action == CaseAction.ISSUE and data.get("signer_passphrase"):
+                kwargs["signer_credentials"] = {
+                    "nik": request.user.nik,
+                    "passphrase": data["signer_passphrase"],
+                }
             if action == CaseAction.RESUBMIT:
                 kwargs["form_data"] = data.get("form_data")
                 kwargs["documents"] = _uploads_by_id(data.get("documents") or {}, request.user)
@@ -410,7 +420,9 @@ ACTION_VIEWS = {
     ),
     CaseAction.REJECT: _action_view(CaseAction.REJECT, ActionSerializer, "Reject (note required)"),
     CaseAction.RESUBMIT: _action_view(CaseAction.RESUBMIT, ResubmitSerializer, "Applicant answers a return"),
-    CaseAction.ISSUE: _action_view(CaseAction.ISSUE, IssueSerializer, "Record the issued output"),
+    CaseAction.ISSUE: _action_view(
+        CaseAction.ISSUE, IssueSerializer, "Issue the output: a generated, signed, verifiable PDF"
+    ),
     CaseAction.HAND_OVER: _action_view(
         CaseAction.HAND_OVER, ActionSerializer, "Village hands the output over"
     ),

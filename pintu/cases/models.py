@@ -188,6 +188,10 @@ class CaseDocument(models.Model):
     kind = models.CharField(max_length=12, choices=CaseDocumentKind.choices)
     document_type = models.ForeignKey("catalog.DocumentType", null=True, blank=True, on_delete=models.PROTECT)
     upload = models.ForeignKey("documents.Upload", on_delete=models.PROTECT, related_name="+")
+    # The generated, signed output (OUTPUT documents); its PDF is ``upload``.
+    issued = models.ForeignKey(
+        "documents.IssuedDocument", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     is_current = models.BooleanField(default=True)
     added_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -278,7 +278,7 @@ def case_get_for(principal: Principal, code: str) -> Case:
             ),
             Prefetch(
                 "documents",
-                queryset=CaseDocument.objects.select_related("upload", "document_type").order_by(
+                queryset=CaseDocument.objects.select_related("upload", "document_type", "issued").order_by(
                     "kind", "-id"
                 ),
             ),

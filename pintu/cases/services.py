@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -655,33 +654,98 @@ def case_resubmit(
     )
 
 
+OUTPUT_TEMPLATE = "cases/output.typ"
+OUTPUT_SERIES = "case_output"
+
+
+def _output_data(case: Case, *, note: str, actor) -> tuple[dict, str, str]:
+    """(template data, title, signer name) of a case's output document."""
+    from pintu.documents.kop import kop_for_unit
+    from pintu.documents.services import date_id
+
+    agency = case.agency
+    version = case.service_version
+    events = list(
+        CaseEvent.objects.filter(case=case, action__in=[CaseAction.APPROVE, CaseAction.VERIFY])
+        .select_related("actor")
+        .order_by("-seq")
+    )
+    approval = next((e for e in events if e.action == CaseAction.APPROVE), None)
+    signer_user = approval.actor if approval and approval.actor_id else actor
+    notes = [e.note for e in reversed(events) if e.note][-3:]
+    if note:
+        notes.append(note)
+    title = (version.product or case.service.name).strip()
+    village = case.applicant_village
+    data = {
+        "kop": kop_for_unit(agency),
+        "place": "Banyuwangi",
+        "date_text": date_id(timezone.localdate()),
+        "signer": {
+            "on_behalf": f"a.n. Kepala {agency.display_name}",
+            "position": "Pejabat yang berwenang",
+            "name": signer_user.full_name or signer_user.username,
+            "nip": "",
+        },
+        "case": {
+            "service": case.service.name,
+            "product": title,
+            "tracking_code": case.display_code,
+            "applicant_name": case.applicant_name,
+            "applicant_village": village.name if village else "",
+            "submitted_text": date_id(timezone.localdate(case.submitted_at)),
+            "decision_text": "Permohonan disetujui dan dokumen hasil layanan diterbitkan.",
+            "notes": notes,
+        },
+    }
+    return data, title, data["signer"]["name"]
+
+
+def _issue_output(case: Case, *, actor, note: str, sign: bool, signer_credentials: dict | None):
+    from pintu.documents.issuing import ROMAN_MONTHS
+    from pintu.documents.services import document_issue, document_number_next, mask_name
+
+    today = timezone.localdate()
+    serial = document_number_next(org_unit=case.agency, series=OUTPUT_SERIES, year=today.year)
+    agency_code = (case.agency.short_name or case.agency.code).replace(" ", "").upper()[:20]
+    number = f"{serial:05d}/{agency_code}/{ROMAN_MONTHS[today.month - 1]}/{today.year}"
+    data, title, _ = _output_data(case, note=note, actor=actor)
+    return document_issue(
+        actor=actor,
+        issuer_unit=case.agency,
+        kind=OUTPUT_SERIES,
+        title=title,
+        number=number,
+        template=OUTPUT_TEMPLATE,
+        data=data,
+        holder_label=mask_name(case.applicant_name),
+        sign=sign,
+        source=("cases", "case", case.pk),
+        signer_credentials=signer_credentials,
+    )
+
+
 @transaction.atomic
-def case_issue(*, actor, case, output_file, note="", request_key=None) -> Case:
-    """Record the issued output (an uploaded file for now) and finish the last step."""
+def case_issue(
+    *, actor, case, note="", request_key=None, sign: bool = True, signer_credentials: dict | None = None
+) -> Case:
+    """Generate the case's output document (PDF from the service's template, numbered per agency
+    and year, signed through the signer registry, verifiable by its QR code), attach it and
+    finish the last step."""
 
     def before_event(target: Case) -> dict:
-        if not output_file:
-            raise ValidationFailed(
-                fields={"output": ["Unggah dokumen hasil layanan (PDF)."]}, code="case.output_required"
-            )
-        try:
-            if isinstance(output_file, Upload):
-                _check_upload_reference(
-                    output_file,
-                    actor,
-                    ["pdf", "jpg", "png"],
-                    settings.PINTU_UPLOAD_MAX_MB,
-                    attached=_attached([output_file]),
-                )
-                upload = output_file
-            else:
-                upload = upload_store(actor=actor, upload_file=output_file, formats=["pdf", "jpg", "png"])
-        except ValidationFailed as exc:
-            raise ValidationFailed(fields={"output": [str(exc.message)]}, code=exc.code) from exc
-        document = CaseDocument.objects.create(
-            case=target, kind=CaseDocumentKind.OUTPUT, upload=upload, added_by=actor
+        issued = _issue_output(
+            target, actor=actor, note=(note or "").strip(), sign=sign, signer_credentials=signer_credentials
         )
-        return {"output_document": document.pk, "sha256": upload.sha256}
+        document = CaseDocument.objects.create(
+            case=target, kind=CaseDocumentKind.OUTPUT, upload=issued.pdf, issued=issued, added_by=actor
+        )
+        return {
+            "output_document": document.pk,
+            "sha256": issued.sha256,
+            "number": issued.number,
+            "verification_code": issued.code,
+        }
 
     return _apply(
         actor=actor,

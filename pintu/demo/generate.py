@@ -386,16 +386,7 @@ def _advance(
             elif step.kind == StepKind.APPROVAL:
                 case_services.case_approve(actor=officer, case=case)
             else:
-                output = ContentFile(
-                    simple_pdf(
-                        [case.service.name, f"Nomor register {case.display_code}"],
-                        title="Dokumen hasil layanan",
-                    ),
-                    name=f"hasil-{case.tracking_code.lower()}.pdf",
-                )
-                case_services.case_issue(
-                    actor=officer, case=case, output_file=output, note="Dokumen diterbitkan."
-                )
+                case_services.case_issue(actor=officer, case=case, note="Dokumen diterbitkan.")
 
 
 def demo_ready() -> bool:

@@ -29,3 +29,8 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+from pintu.documents.issued import DocumentSequence, DocumentValidity, IssuedDocument  # noqa: E402
+
+__all__ = ["DocumentSequence", "DocumentValidity", "IssuedDocument", "Upload"]

@@ -117,3 +117,24 @@ def uploads_prune(*, older_than: dt.timedelta = dt.timedelta(days=2)) -> int:
             upload.delete()
         removed += 1
     return removed
+
+
+# Issued documents (render → sign → store → verify); re-exported as this app's public verbs.
+from pintu.documents.issuing import (  # noqa: E402
+    date_id,
+    document_issue,
+    document_number_next,
+    document_revoke,
+    mask_name,
+)
+
+__all__ = [
+    "date_id",
+    "document_issue",
+    "document_number_next",
+    "document_revoke",
+    "inspect_file",
+    "mask_name",
+    "upload_store",
+    "uploads_prune",
+]

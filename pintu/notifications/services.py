@@ -62,6 +62,23 @@ def compose_case_message(event) -> tuple[str, str] | None:
     return None
 
 
+def _completes(event) -> bool:
+    return event.action == CaseAction.HAND_OVER or (
+        event.action == CaseAction.ISSUE and event.case.status == CaseStatus.COMPLETED
+    )
+
+
+def _survey_invitation(event) -> str:
+    """The satisfaction survey (SKM) invitation for a finished case: a one-time link, sent only
+    in this message (only its hash is stored)."""
+    from pintu.feedback.services import survey_invitation_create
+
+    link = survey_invitation_create(actor=event.actor, agency=None, case=event.case)
+    if link is None:  # already answered
+        return ""
+    return f" Bagaimana layanan kami? Isi survei kepuasan (1 menit): {link.url}"
+
+
 def notifications_for_case_event(event) -> list[Notification]:
     """Create the outbox rows for an event (inside its transaction) and enqueue delivery."""
     message = compose_case_message(event)
@@ -69,6 +86,8 @@ def notifications_for_case_event(event) -> list[Notification]:
         return []
     subject, body = message
     case = event.case
+    if (case.applicant_email or case.applicant_phone) and _completes(event):
+        body += _survey_invitation(event)
     created = []
     if case.applicant_email:
         created.append(

@@ -6,6 +6,7 @@ import functools
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -26,6 +27,7 @@ from pintu.cases.services import CASE_VERBS
 from pintu.catalog.models import FormField, Service, WorkflowStep
 from pintu.catalog.selectors import catalogue_services, published_service
 from pintu.core.errors import DomainError, NotFound, PermissionDenied
+from pintu.population import selectors as population_selectors
 from pintu.portal.application import build_forms, submit
 from pintu.regions.models import OrgUnit
 
@@ -176,6 +178,7 @@ def _case_context(request, case):
         "requirements": [d for d in case.documents.all() if d.kind == "requirement"],
         "today": timezone.localdate(),
         "front_door": bool(_front_door_units(principal)),
+        "signer_needs_passphrase": settings.PINTU_SIGNER == "bsre",
         "village_units": _village_units(principal),
     }
 
@@ -210,7 +213,7 @@ ACTION_MESSAGES = {
         "Permohonan dikembalikan kepada pemohon; waktu layanan berhenti sampai ada perbaikan."
     ),
     CaseAction.REJECT: _("Permohonan ditolak. Pemohon diberi tahu alasannya."),
-    CaseAction.ISSUE: _("Dokumen hasil tercatat."),
+    CaseAction.ISSUE: _("Dokumen hasil diterbitkan dan ditandatangani secara elektronik."),
     CaseAction.HAND_OVER: _("Penyerahan dokumen tercatat. Permohonan selesai."),
     CaseAction.RESUBMIT: _("Perbaikan dikirim."),
     CaseAction.WITHDRAW: _("Permohonan dibatalkan."),
@@ -231,8 +234,11 @@ def case_action(request, code, action):
     kwargs = {"actor": request.user, "case": case, "request_key": request.POST.get("request_key") or None}
     if action != CaseAction.CLAIM:
         kwargs["note"] = request.POST.get("note", "")
-    if action == CaseAction.ISSUE:
-        kwargs["output_file"] = request.FILES.get("output")
+    if action == CaseAction.ISSUE and request.POST.get("signer_passphrase"):
+        kwargs["signer_credentials"] = {
+            "nik": request.user.nik,
+            "passphrase": request.POST["signer_passphrase"],
+        }
     if action == CaseAction.RESUBMIT:
         form = _revision_documents_form(case, request.POST, request.FILES)
         form.is_valid()
@@ -298,6 +304,7 @@ def new_case_form(request, code):
     units = usable
     if unit is None and len(units) == 1:
         unit = units[0]
+    registry = _registry_lookup(request, unit, service) if request.method != "POST" else {}
     if request.method == "POST" and unit is not None:
         bundle = build_forms(version, staff=True, data=request.POST, files=request.FILES)
         if bundle.is_valid():
@@ -318,11 +325,12 @@ def new_case_form(request, code):
                     )
                 return redirect("office:case", code=case.tracking_code)
     else:
-        bundle = build_forms(version, staff=True)
+        bundle = build_forms(version, staff=True, applicant_initial=registry.get("initial"))
     return render(
         request,
         "office/new_case_form.html",
         {
+            **registry,
             "service": service,
             "version": version,
             "forms": bundle,
@@ -335,6 +343,38 @@ def new_case_form(request, code):
             "village_units": _village_units(request.principal),
         },
     )
+
+
+def _registry_lookup(request, unit, service) -> dict:
+    """At a village desk the applicant comes from the village's population registry: search by
+    NIK or name, pick one, and the applicant fields are prefilled (the full-record view is
+    logged with its purpose)."""
+    if unit is None or unit.kind != "village_office" or unit.village_id is None:
+        return {}
+    context = {"registry": True, "resident_query": request.GET.get("q", "").strip()}
+    if context["resident_query"]:
+        context["resident_results"] = population_selectors.resident_search(
+            principal=request.principal, query=context["resident_query"], village=unit.village_id, limit=10
+        )
+    resident_id = request.GET.get("resident", "")
+    if resident_id.isdigit():
+        try:
+            resident = population_selectors.resident_get_for(
+                principal=request.principal,
+                resident_id=int(resident_id),
+                purpose=_("Permohonan layanan %(code)s di loket desa") % {"code": service.code},
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        data = population_selectors.resident_letter_data(resident=resident)
+        context["resident"] = data
+        context["initial"] = {
+            "applicant_name": data["full_name"],
+            "applicant_nik": "" if data["nik_is_temporary"] else data["nik"],
+            "applicant_address": data["address"],
+            "applicant_village": resident.village_id,
+        }
+    return context
 
 
 @staff_required

@@ -420,28 +420,37 @@ def test_j3_agency_officers_process_cases(e2e, tmp_path):
     expect(message(approver)).to_contain_text("disetujui")
     e2e.shot(approver, "approved")
 
-    # front office issues the output by uploading it
+    # front office issues the output: generated, numbered and signed by Pintu
     open_from_queue(e2e, front, code)
     expect(front.locator("dl.facts").first).to_contain_text("Penerbitan")
-    front.get_by_label("Dokumen hasil (PDF/JPG/PNG)").set_input_files(
-        pdf(tmp_path, "kia-dewi.pdf", "Kartu Identitas Anak", "Dewi")
-    )
-    act(front, "Terbitkan dokumen")
-    expect(message(front)).to_contain_text("Dokumen hasil tercatat.")
+    act(front, "Terbitkan dan tandatangani dokumen")
+    expect(message(front)).to_contain_text("Dokumen hasil diterbitkan dan ditandatangani secara elektronik.")
     expect(status_badge(front)).to_have_text("Selesai")
+    issued = case_of(code).documents.get(kind="output").issued
+    expect(front.locator("main")).to_contain_text(issued.number)
     e2e.shot(front, "issued")
 
-    # the citizen sees it finished and downloads the output
+    # the citizen sees it finished, downloads the signed PDF and checks it on the public page
     citizen.goto(e2e.url(f"/saya/permohonan/{case_of(code).tracking_code}/"))
     expect(status_badge(citizen)).to_have_text("Selesai")
-    output = section(citizen, "Dokumen hasil").get_by_role("link", name="kia-dewi.pdf")
+    output = section(citizen, "Dokumen hasil").get_by_role("link", name=re.compile("Unduh PDF"))
     expect(output).to_be_visible()
+    expect(section(citizen, "Dokumen hasil")).to_contain_text("ditandatangani secara elektronik")
     e2e.shot(citizen, "finished")
     with citizen.expect_download() as download:
         output.click()
-    assert download.value.suggested_filename == "kia-dewi.pdf"
-    assert download.value.path().read_bytes().startswith(b"%PDF")
+    assert download.value.suggested_filename == f"dokumen-{issued.code}.pdf"
+    signed = download.value.path().read_bytes()
+    assert signed.startswith(b"%PDF") and b"/ETSI.CAdES.detached" in signed
     assert case_of(code).status == "completed"
+    section(citizen, "Dokumen hasil").get_by_role("link", name="halaman verifikasi").click()
+    expect(citizen.locator("main")).to_contain_text("Dokumen asli dan berlaku")
+    expect(citizen.locator("main")).to_contain_text(issued.number)
+    expect(citizen.locator("main")).not_to_contain_text(case_of(code).applicant_name)
+    citizen.get_by_label("Berkas PDF yang Anda terima").set_input_files(download.value.path())
+    citizen.get_by_role("button", name="Cocokkan").click()
+    expect(citizen.get_by_role("status").filter(has_text="Cocok.")).to_be_visible()
+    e2e.shot(citizen, "verified")
 
 
 # --- journey 4: Smart Kampung, the village office as the front door -----------------------------
@@ -520,10 +529,7 @@ def test_j4_village_front_door(e2e, tmp_path):
     act(approver, "Setujui")
     front = e2e.login(e2e.desktop(), "front_office")
     open_from_queue(e2e, front, code)
-    front.get_by_label("Dokumen hasil (PDF/JPG/PNG)").set_input_files(
-        pdf(tmp_path, "surat-pindah.pdf", "Surat keterangan pindah")
-    )
-    act(front, "Terbitkan dokumen")
+    act(front, "Terbitkan dan tandatangani dokumen")
     expect(status_badge(front)).to_have_text("Siap diserahkan")
     e2e.shot(front, "issued-ready-for-handover")
 
