@@ -289,6 +289,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "pintu.cases.constants.CaseStatus",
+        "CaseChannelEnum": "pintu.cases.constants.Channel",
         "ComplaintStatusEnum": "pintu.feedback.constants.ComplaintStatus",
         "ComplaintChannelEnum": "pintu.feedback.constants.ComplaintChannel",
     },
@@ -335,6 +337,9 @@ PINTU_SIGNER_PKCS12 = env("PINTU_SIGNER_PKCS12", "")
 PINTU_SIGNER_PKCS12_PASSPHRASE = env("PINTU_SIGNER_PKCS12_PASSPHRASE", "pintu-demo-signer")
 # PINTU_SIGNER_DEMO_PKCS12: where the self-signed demo key is created when none is configured.
 PINTU_SIGNER_DEMO_PKCS12 = env("PINTU_SIGNER_DEMO_PKCS12", str(BASE_DIR / "var" / "demo" / "signer.p12"))
+# PINTU_SIGNER_FAST_PADES: 1 = the local signer writes the PAdES update itself for Pintu's own
+# Typst PDFs (~0.5 ms; checked by pyHanko's validator in the tests); 0 = always pyHanko (~40-80 ms).
+PINTU_SIGNER_FAST_PADES = env_bool("PINTU_SIGNER_FAST_PADES", True)
 # PINTU_BSRE_URL: base URL of the agency's BSrE eSign Client Service (e.g. http://esign.local).
 PINTU_BSRE_URL = env("PINTU_BSRE_URL", "")
 # PINTU_BSRE_USERNAME / PINTU_BSRE_PASSWORD: HTTP Basic account of this application at that service.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -46,6 +47,21 @@ def test_local_signature_validates_and_tampering_breaks_it(local_signer, letter_
     tampered[position + 8] ^= 0x01
     status = _status(bytes(tampered), provider.certificate())
     assert not status.intact and not status.bottom_line
+
+
+def test_pyhanko_only_when_the_fast_path_is_switched_off(local_signer, letter_pdf, settings, db):
+    settings.PINTU_SIGNER_FAST_PADES = False
+    provider = signer()
+    with mock.patch("pintu.documents.signing.local.sign_fast") as fast:
+        signed = provider.sign(letter_pdf, signer_name="Sugeng Riyadi", reason="Uji", location="Tamansari")
+    fast.assert_not_called()
+    status = _status(signed, provider.certificate())
+    assert status.intact and status.valid and status.trusted and status.bottom_line
+    attrs = {
+        attr["type"].native
+        for attr in PdfFileReader(io.BytesIO(signed)).embedded_signatures[0].signer_info["signed_attrs"]
+    }
+    assert "signing_certificate_v2" in attrs
 
 
 def test_fast_pades_path_is_complete_and_other_pdfs_fall_back_to_pyhanko(local_signer, letter_pdf, db):

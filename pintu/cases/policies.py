@@ -9,7 +9,7 @@ from pintu.accounts.constants import VILLAGE_ROLES, Role
 from pintu.cases.models import Case, CaseParty
 from pintu.cases.workflow import TRANSITIONS, Actor, Transition, step_allows
 
-ON_BEHALF_ROLES = (*VILLAGE_ROLES, Role.AGENCY_FRONT_OFFICE)
+ON_BEHALF_ROLES = (*VILLAGE_ROLES, Role.AGENCY_FRONT_OFFICE, Role.COUNTER_OFFICER)
 
 
 def visible_cases_filter(principal: Principal) -> Q:

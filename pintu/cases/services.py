@@ -248,6 +248,11 @@ def _submission_context(principal: Principal, actor, service: Service, on_behalf
         service.agency_id,
     ):
         return Channel.COUNTER, service.agency
+    if on_behalf_unit_id is not None and principal.has_role(Role.COUNTER_OFFICER, on_behalf_unit_id):
+        # an MPP counter takes applications for the regency's agencies that serve there
+        unit = OrgUnit.objects.get(pk=on_behalf_unit_id)
+        if unit.kind == "mpp_site" and unit.regency_id == service.agency.regency_id:
+            return Channel.COUNTER, unit
     raise PermissionDenied(
         "Akun Anda tidak dapat mengajukan permohonan layanan ini. Warga mengajukan lewat akun warga; "
         "petugas desa untuk warga desanya; petugas loket untuk layanan instansinya.",

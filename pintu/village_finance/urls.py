@@ -1,5 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pintu.village_finance import views
 
 app_name = "village_finance"
 
-urlpatterns: list = []
+V = "kantor/keuangan/<str:village_code>/<int:year>/"
+
+urlpatterns = [
+    path("kantor/keuangan/", views.home, name="home"),
+    path("kantor/keuangan/kabupaten/<int:year>/", views.regency_dashboard, name="regency"),
+    path("kantor/keuangan/anggaran/<int:budget_id>/aturan/", views.rules_partial, name="rules"),
+    path("kantor/keuangan/anggaran/<int:budget_id>/pratinjau/", views.rules_preview, name="rules_preview"),
+    path("kantor/keuangan/anggaran/<int:budget_id>/bandingkan/", views.compare, name="compare"),
+    path("kantor/keuangan/anggaran/<int:budget_id>/kegiatan/", views.activity_add, name="activity_add"),
+    path("kantor/keuangan/anggaran/<int:budget_id>/baris/", views.line_add, name="line_add"),
+    path("kantor/keuangan/anggaran/<int:budget_id>/<str:action>/", views.budget_action, name="budget_action"),
+    path("kantor/keuangan/baris/<int:line_id>/hapus/", views.line_remove, name="line_remove"),
+    path("kantor/keuangan/spp/<int:spp_id>/", views.spp_detail, name="spp"),
+    path("kantor/keuangan/spp/<int:spp_id>/kuitansi.pdf", views.kuitansi, name="kuitansi"),
+    path("kantor/keuangan/desa/<str:village_code>/buka/", views.open_year, name="open_year"),
+    path(V, views.year, name="year"),
+    path(V + "rkp/", views.plan_add, name="plan_add"),
+    path(V + "perubahan/", views.amendment_start, name="amendment_start"),
+    path(V + "spp/", views.spp_list, name="spp_list"),
+    path(V + "buku/<str:book>/", views.books, name="book"),
+    path(V + "laporan/", views.report, name="report"),
+    path(V + "siskeudes.zip", views.siskeudes_export, name="siskeudes_export"),
+    path("apbdes/<str:village_code>/<int:year>/", views.public_apbdes, name="public"),
+]

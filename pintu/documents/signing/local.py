@@ -71,11 +71,16 @@ class LocalSigner(Signer):
         return self._signer.signing_cert
 
     def sign(self, pdf_bytes, *, signer_name, reason, location, credentials=None) -> bytes:
-        fast = sign_fast(
-            pdf_bytes, self._template, name=signer_name[:150], reason=reason[:200], location=location[:100]
-        )
-        if fast is not None:
-            return fast
+        if settings.PINTU_SIGNER_FAST_PADES:
+            fast = sign_fast(
+                pdf_bytes,
+                self._template,
+                name=signer_name[:150],
+                reason=reason[:200],
+                location=location[:100],
+            )
+            if fast is not None:
+                return fast
         return self.sign_with_pyhanko(pdf_bytes, signer_name=signer_name, reason=reason, location=location)
 
     def sign_with_pyhanko(self, pdf_bytes, *, signer_name, reason, location) -> bytes:

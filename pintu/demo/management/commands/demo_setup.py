@@ -9,7 +9,14 @@ from pintu.demo import generate
 
 # Each domain app seeds its own demo data: a module with ``seed_demo(*, stdout)`` (idempotent,
 # through the app's services; the first line of its docstring is printed as progress).
-DOMAIN_SEEDERS: list[str] = []
+DOMAIN_SEEDERS: list[str] = [
+    "pintu.documents.demo",  # the demo signing key first: every later seeder issues signed PDFs
+    "pintu.population.demo",  # residents, and links warga@pintu.demo to Tamansari's registry
+    "pintu.letters.demo",  # needs the linked citizen
+    "pintu.feedback.demo",
+    "pintu.village_finance.demo",
+    "pintu.queueing.demo",  # the MPP floor and a village-office queue (counter officers, site manager)
+]
 
 
 class Command(BaseCommand):
