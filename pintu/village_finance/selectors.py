@@ -411,7 +411,7 @@ def regency_realisation(regency_id: int, year: int) -> dict:
     """Absorption by village and kecamatan, and Dana Desa use, for one regency and year.
 
     One query: fiscal years with their effective budget's totals and their realisation, both
-    kept by the services in the transactions that change them (see docs/adr/village-finance.md).
+    kept by the services in the transactions that change them (see docs/adr/0011-village-finance.md).
     """
     years = list(
         FiscalYear.objects.filter(year=year, village__district__regency_id=regency_id)
