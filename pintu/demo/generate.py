@@ -190,13 +190,17 @@ def _form_value(field, rng: random.Random, fake: Faker, district_code: str):
         return True
     if field.kind == FieldKind.TEXTAREA:
         return fake.sentence(nb_words=12)
-    if "name" in key or "nama" in key:
-        return fake.name()
-    if "address" in key or "alamat" in key:
-        return fake.street_address()
-    if "place" in key or "tempat" in key:
-        return "Banyuwangi"
-    return fake.word().capitalize() + " " + fake.word()
+    if "number" in key or "nomor" in key:
+        value = str(rng.randint(10**10, 10**11 - 1))
+    elif "name" in key or "nama" in key:
+        value = fake.name()
+    elif "address" in key or "alamat" in key:
+        value = fake.street_address()
+    elif "place" in key or "tempat" in key:
+        value = "Banyuwangi"
+    else:
+        value = fake.word().capitalize() + " " + fake.word()
+    return value[: field.max_length] if field.max_length else value
 
 
 def _documents(version, case_label: str) -> dict:
