@@ -94,6 +94,55 @@ class ResidentEditForm(ResidentForm):
         self.fields["nik"].help_text = _("16 angka.")
 
 
+class MoveInForm(ResidentForm):
+    """A person arriving from outside the regency's Pintu villages (pindah datang)."""
+
+    date = forms.DateField(label=_("Tanggal datang"), widget=DATE)
+    origin = forms.CharField(
+        label=_("Asal kepindahan"),
+        max_length=200,
+        help_text=_("Alamat asal dan nomor SKPWNI bila ada, misalnya: Kota Malang, SKPWNI 3573/…"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nik"].required = True
+        self.fields["nik"].help_text = _("16 angka, dari KTP-el atau SKPWNI.")
+
+
+class FamilySplitForm(PintuForm):
+    """Pecah KK: members leave for a new family card."""
+
+    members = forms.MultipleChoiceField(
+        label=_("Anggota yang pindah ke KK baru"), widget=forms.CheckboxSelectMultiple
+    )
+    head = forms.ChoiceField(label=_("Kepala keluarga KK baru"))
+    kk_number = forms.CharField(
+        label=_("Nomor KK baru"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    rw = forms.CharField(label=_("RW"), max_length=3, required=False)
+    rt = forms.CharField(label=_("RT"), max_length=3, required=False)
+    address = forms.CharField(label=_("Alamat (jalan, nomor)"), max_length=255, required=False)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(m.pk), f"{m.full_name} ({m.nik})") for m in members]
+        self.fields["members"].choices = choices
+        self.fields["head"].choices = [("", "—"), *choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("head")
+            and cleaned.get("members") is not None
+            and cleaned["head"] not in cleaned["members"]
+        ):
+            self.add_error("head", _("Kepala keluarga KK baru harus termasuk anggota yang pindah."))
+        return cleaned
+
+
 class BirthForm(PintuForm):
     full_name = forms.CharField(label=_("Nama bayi"), max_length=150)
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=_choices("jenis_kelamin", blank=True))

@@ -390,6 +390,80 @@ def family_birth(request, kk):
     )
 
 
+@staff_required
+def resident_move_in(request, code):
+    """Pindah datang from outside the regency's Pintu villages (a move between two Pintu villages
+    is a transfer, recorded from the resident's page in the village they leave)."""
+    village = _village(code)
+    _require(policies.can_edit(request.principal, village.pk))
+    form = forms.MoveInForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.person_data()
+        try:
+            with transaction.atomic():
+                family = _family_for(
+                    village,
+                    form.cleaned_data["kk_number"],
+                    form.cleaned_data["hamlet"],
+                    data["rw"],
+                    data["rt"],
+                    data["address"],
+                    request.user,
+                )
+                resident = services.resident_move_in(
+                    actor=request.user,
+                    village=village,
+                    data=data,
+                    date=form.cleaned_data["date"],
+                    origin=form.cleaned_data["origin"],
+                    family=family,
+                    hamlet=form.cleaned_data["hamlet"] or None,
+                )
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Kedatangan %(name)s dicatat.") % {"name": resident.full_name})
+            return redirect(_detail_url(resident, _("Pemutakhiran data")))
+    return render(
+        request,
+        "population/resident_form.html",
+        _ctx(request, village, form=form, title=_("Catat pindah datang")),
+    )
+
+
+@staff_required
+def family_split(request, kk):
+    family = Family.objects.select_related("village", "hamlet", "head").filter(kk_number=kk).first()
+    if family is None or not policies.can_view_record(request.principal, family.village_id):
+        raise Http404
+    _require(policies.can_edit(request.principal, family.village_id))
+    members = [m for m in selectors.family_members(family) if m.status == ResidentStatus.ALIVE]
+    form = forms.FamilySplitForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        by_id = {str(m.pk): m for m in members}
+        try:
+            new = services.family_split(
+                actor=request.user,
+                family=family,
+                members=[by_id[pk] for pk in form.cleaned_data["members"]],
+                head=by_id[form.cleaned_data["head"]],
+                kk_number="".join(ch for ch in form.cleaned_data["kk_number"] if ch.isdigit()),
+                rw=form.cleaned_data["rw"],
+                rt=form.cleaned_data["rt"],
+                address=form.cleaned_data["address"],
+            )
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("KK baru %(kk)s dibuat.") % {"kk": new.kk_number})
+            return redirect("population:family", kk=new.kk_number)
+    return render(
+        request,
+        "population/event_form.html",
+        _ctx(request, family.village, form=form, family=family, title=_("Pecah KK")),
+    )
+
+
 # --- import / export ----------------------------------------------------------------------------
 
 
