@@ -173,41 +173,49 @@ def _family_for(village, kk_number, hamlet, rw, rt, address, actor):
     )
 
 
-@staff_required
-def resident_new(request, code):
+def _person_page(request, code, *, form_class, title, done_message, record, initial=None):
+    """A page that records one person in a village (registration, pindah datang): the family
+    card is found or created from the typed KK number, then ``record(village, data, family,
+    hamlet, form)`` calls the one service; both in one transaction."""
     village = _village(code)
     _require(policies.can_edit(request.principal, village.pk))
-    form = forms.ResidentForm(request.POST or None)
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.person_data()
+        data, hamlet = form.person_data(), form.cleaned_data["hamlet"]
         try:
             with transaction.atomic():
+                kk = form.cleaned_data["kk_number"]
                 family = _family_for(
-                    village,
-                    form.cleaned_data["kk_number"],
-                    form.cleaned_data["hamlet"],
-                    data["rw"],
-                    data["rt"],
-                    data["address"],
-                    request.user,
+                    village, kk, hamlet, data["rw"], data["rt"], data["address"], request.user
                 )
-                resident = services.resident_register(
-                    actor=request.user,
-                    village=village,
-                    data=data,
-                    family=family,
-                    hamlet=form.cleaned_data["hamlet"] or None,
-                    temporary_nik_if_missing=True,
-                )
+                resident = record(village, data, family, hamlet or None, form)
         except DomainError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Penduduk %(name)s terdaftar.") % {"name": resident.full_name})
+            messages.success(request, done_message % {"name": resident.full_name})
             return redirect(_detail_url(resident, _("Pemutakhiran data")))
-    return render(
+    return render(request, "population/resident_form.html", _ctx(request, village, form=form, title=title))
+
+
+@staff_required
+def resident_new(request, code):
+    def record(village, data, family, hamlet, form):
+        return services.resident_register(
+            actor=request.user,
+            village=village,
+            data=data,
+            family=family,
+            hamlet=hamlet,
+            temporary_nik_if_missing=True,
+        )
+
+    return _person_page(
         request,
-        "population/resident_form.html",
-        _ctx(request, village, form=form, title=_("Daftarkan penduduk")),
+        code,
+        form_class=forms.ResidentForm,
+        title=_("Daftarkan penduduk"),
+        done_message=_("Penduduk %(name)s terdaftar."),
+        record=record,
     )
 
 
@@ -394,40 +402,26 @@ def family_birth(request, kk):
 def resident_move_in(request, code):
     """Pindah datang from outside the regency's Pintu villages (a move between two Pintu villages
     is a transfer, recorded from the resident's page in the village they leave)."""
-    village = _village(code)
-    _require(policies.can_edit(request.principal, village.pk))
-    form = forms.MoveInForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.person_data()
-        try:
-            with transaction.atomic():
-                family = _family_for(
-                    village,
-                    form.cleaned_data["kk_number"],
-                    form.cleaned_data["hamlet"],
-                    data["rw"],
-                    data["rt"],
-                    data["address"],
-                    request.user,
-                )
-                resident = services.resident_move_in(
-                    actor=request.user,
-                    village=village,
-                    data=data,
-                    date=form.cleaned_data["date"],
-                    origin=form.cleaned_data["origin"],
-                    family=family,
-                    hamlet=form.cleaned_data["hamlet"] or None,
-                )
-        except DomainError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Kedatangan %(name)s dicatat.") % {"name": resident.full_name})
-            return redirect(_detail_url(resident, _("Pemutakhiran data")))
-    return render(
+
+    def record(village, data, family, hamlet, form):
+        return services.resident_move_in(
+            actor=request.user,
+            village=village,
+            data=data,
+            date=form.cleaned_data["date"],
+            origin=form.cleaned_data["origin"],
+            family=family,
+            hamlet=hamlet,
+        )
+
+    return _person_page(
         request,
-        "population/resident_form.html",
-        _ctx(request, village, form=form, title=_("Catat pindah datang")),
+        code,
+        form_class=forms.MoveInForm,
+        title=_("Catat pindah datang"),
+        done_message=_("Kedatangan %(name)s dicatat."),
+        record=record,
+        initial={"date": timezone.localdate()},
     )
 
 
