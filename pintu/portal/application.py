@@ -35,7 +35,7 @@ def build_forms(version, *, staff: bool, data=None, files=None, applicant_initia
     )
 
 
-def _place_errors(bundle: ApplicationForms, error: ValidationFailed) -> None:
+def place_errors(bundle: ApplicationForms, error: ValidationFailed) -> None:
     for name, messages in (error.fields or {}).items():
         head, _, tail = name.partition(".")
         if head == "documents" and f"doc_{tail}" in bundle.documents.fields:
@@ -54,8 +54,9 @@ def _place_errors(bundle: ApplicationForms, error: ValidationFailed) -> None:
         bundle.applicant.add_error(None, str(error.message))
 
 
-def submit(bundle: ApplicationForms, *, actor, service, on_behalf_unit_id=None):
-    """Submit a valid bundle; returns (case, created) or None with errors placed on the forms."""
+def submission_arguments(bundle: ApplicationForms) -> dict:
+    """The keyword arguments of ``case_submit`` that a valid bundle carries (form data,
+    documents, applicant, submission key, note)."""
     applicant = bundle.applicant.cleaned_data
     form_data = {key: bundle.service.data.get(f"f-{key}") for key in bundle.service.fields}
     for key, field in bundle.service.fields.items():
@@ -64,24 +65,32 @@ def submit(bundle: ApplicationForms, *, actor, service, on_behalf_unit_id=None):
     documents = {
         name.removeprefix("doc_"): file for name, file in bundle.documents.cleaned_data.items() if file
     }
+    return {
+        "form_data": form_data,
+        "documents": documents,
+        "applicant": ApplicantData(
+            name=applicant.get("applicant_name", ""),
+            nik=applicant.get("applicant_nik", ""),
+            phone=applicant.get("applicant_phone", ""),
+            email=applicant.get("applicant_email", ""),
+            address=applicant.get("applicant_address", ""),
+            village_id=applicant.get("applicant_village"),
+        ),
+        "submission_key": applicant.get("submission_key") or None,
+        "note": applicant.get("note", ""),
+    }
+
+
+def submit_with(bundle: ApplicationForms, verb, **kwargs):
+    """Call ``verb`` (``case_submit`` or a verb that wraps it) with the bundle's arguments;
+    returns its result, or None with the service's errors placed on the forms."""
     try:
-        return case_submit(
-            actor=actor,
-            service=service,
-            form_data=form_data,
-            documents=documents,
-            applicant=ApplicantData(
-                name=applicant.get("applicant_name", ""),
-                nik=applicant.get("applicant_nik", ""),
-                phone=applicant.get("applicant_phone", ""),
-                email=applicant.get("applicant_email", ""),
-                address=applicant.get("applicant_address", ""),
-                village_id=applicant.get("applicant_village"),
-            ),
-            submission_key=applicant.get("submission_key") or None,
-            on_behalf_unit_id=on_behalf_unit_id,
-            note=applicant.get("note", ""),
-        )
+        return verb(**submission_arguments(bundle), **kwargs)
     except ValidationFailed as exc:
-        _place_errors(bundle, exc)
+        place_errors(bundle, exc)
         return None
+
+
+def submit(bundle: ApplicationForms, *, actor, service, on_behalf_unit_id=None):
+    """Submit a valid bundle; returns (case, created) or None with errors placed on the forms."""
+    return submit_with(bundle, case_submit, actor=actor, service=service, on_behalf_unit_id=on_behalf_unit_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pintu.queueing import views
+from pintu.queueing import setup_views, views
 
 app_name = "queueing"
 
@@ -32,4 +32,26 @@ urlpatterns = [
     ),
     path("kantor/lokasi/<str:site_code>/", views.overview, name="overview"),
     path("kantor/lokasi/<str:site_code>/statistik/", views.statistics, name="statistics"),
+    # site manager: settings
+    path("kantor/lokasi/<str:site_code>/pengaturan/", setup_views.settings_page, name="setup"),
+    path(
+        "kantor/lokasi/<str:site_code>/pengaturan/kategori/", setup_views.categories, name="setup_categories"
+    ),
+    path(
+        "kantor/lokasi/<str:site_code>/pengaturan/kategori/<int:category_id>/",
+        setup_views.category_edit,
+        name="setup_category",
+    ),
+    path("kantor/lokasi/<str:site_code>/pengaturan/loket/", setup_views.counters, name="setup_counters"),
+    path(
+        "kantor/lokasi/<str:site_code>/pengaturan/loket/<int:counter_id>/",
+        setup_views.counter_edit,
+        name="setup_counter",
+    ),
+    path(
+        "kantor/lokasi/<str:site_code>/pengaturan/hari-tutup/",
+        setup_views.closed_days,
+        name="setup_closed_days",
+    ),
+    path("kantor/lokasi/<str:site_code>/pengaturan/sesi/", setup_views.timeslots, name="setup_timeslots"),
 ]
