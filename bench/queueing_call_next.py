@@ -8,11 +8,12 @@ counter officers, all through the services; each counter is opened by its office
 
 Each round loads ``--tickets`` waiting tickets for today (bulk insert: set-up, not the measured
 path), then ``--processes`` OS processes start ``counters / processes`` threads each; every
-thread has its own database connection and is one counter. Two measured variants, interleaved
-(A B A B …):
+thread has its own database connection and is one counter; the clock starts when every process
+has imported Django and released them together. Two measured variants, interleaved (A B A B …):
 
-* subject  — the product path: ``ticket_call_next`` (SKIP LOCKED candidate + conditional UPDATE,
-             history row, audit row, board version) then ``ticket_finish`` so the counter is free
+* subject  — the product path: ``ticket_call_next`` (on PostgreSQL one statement: counter lock
+             and officer check, SKIP LOCKED pick, conditional UPDATE, history row, audit row,
+             board version) then ``ticket_finish`` (one statement too) so the counter is free
              again; a counter stops when call-next answers None. Figure: calls per second.
 * baseline — the bare pop of the same rows in autocommit:
              ``UPDATE … SET status='called' WHERE id = (SELECT … FOR UPDATE SKIP LOCKED LIMIT 1)
@@ -110,8 +111,9 @@ def load_tickets(n: int, round_no: int) -> None:
     site = QueueSite.objects.get(org_unit__code=SITE_CODE)
     categories = list(TicketCategory.objects.filter(site=site).order_by("prefix"))
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE queueing_ticketevent, audit_auditentry")
-        cursor.execute("DELETE FROM queueing_ticket")
+        # TRUNCATE, not DELETE: every round (of either variant) starts from a fresh table, not
+        # from one bloated by the dead rows of the rounds before (nothing else holds tickets here).
+        cursor.execute("TRUNCATE queueing_ticket, queueing_ticketevent, audit_auditentry CASCADE")
     now = timezone.now()
     today = timezone.localdate(now)
     rows = []
@@ -133,7 +135,7 @@ def load_tickets(n: int, round_no: int) -> None:
         )
     Ticket.objects.bulk_create(rows, batch_size=1000)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE queueing_ticket")
+        cursor.execute("VACUUM ANALYZE queueing_ticket, queueing_counter")
 
 
 # --- workers -------------------------------------------------------------------------------------
@@ -204,7 +206,7 @@ def baseline_params(counter_ids: list[int]) -> dict[int, dict]:
     }
 
 
-def process_main(kind: str, counter_ids: list[int], start_at: float, results, params: dict) -> None:
+def process_main(kind: str, counter_ids: list[int], ready, go, results, params: dict) -> None:
     configure()
     from django.db import connection
 
@@ -212,13 +214,15 @@ def process_main(kind: str, counter_ids: list[int], start_at: float, results, pa
     out: list[int] = []
     errors: list[str] = []
     if kind == "subject":
+        from pintu.queueing import services  # noqa: F401  (imported before the clock starts)
+
         threads = [threading.Thread(target=_subject_counter, args=(cid, out, errors)) for cid in counter_ids]
     else:
         threads = [
             threading.Thread(target=_baseline_counter, args=(params[cid], out, errors)) for cid in counter_ids
         ]
-    while time.time() < start_at:
-        time.sleep(0.001)
+    ready.put(os.getpid())
+    go.wait()  # every process has imported Django and is ready: all start together
     for t in threads:
         t.start()
     for t in threads:
@@ -232,16 +236,19 @@ def run_round(kind: str, counter_ids: list[int], processes: int, tickets: int) -
     from pintu.queueing.models import Ticket
 
     ctx = mp.get_context("spawn")
-    results = ctx.Queue()
+    results, ready, go = ctx.Queue(), ctx.Queue(), ctx.Event()
     chunks = [counter_ids[i::processes] for i in range(processes)]
-    start_at = time.time() + 4.0  # every process imports Django first; all start together
     params = baseline_params(counter_ids)
     connection.close()
     procs = [
-        ctx.Process(target=process_main, args=(kind, chunk, start_at, results, params)) for chunk in chunks
+        ctx.Process(target=process_main, args=(kind, chunk, ready, go, results, params)) for chunk in chunks
     ]
     for p in procs:
         p.start()
+    for _ in procs:  # the clock starts when the last process is ready (imports are not measured)
+        ready.get()
+    start_at = time.time()
+    go.set()
     answers = [results.get() for _ in procs]
     for p in procs:
         p.join()

@@ -11,9 +11,11 @@ from django.db import connection
 
 from pintu.accounts.constants import Role
 from pintu.accounts.services import role_assign
+from pintu.audit.models import AuditEntry
+from pintu.core.errors import Conflict
 from pintu.queueing import services as qs
 from pintu.queueing.constants import TicketOutcome, TicketStatus
-from pintu.queueing.models import Ticket, TicketEvent
+from pintu.queueing.models import Counter, Ticket, TicketEvent
 from tests.factories import UserFactory
 from tests.queueing_fixtures import build_floor, frozen_clock
 
@@ -85,6 +87,17 @@ def test_counters_calling_at_once_get_distinct_tickets_and_lose_none(clock):
     assert sorted(called) == sorted(taken)  # none lost
     assert Ticket.objects.filter(status=TicketStatus.DONE).count() == TICKETS
     assert TicketEvent.objects.filter(action="call").count() == TICKETS
+    # Every call and finish has its history row, its audit row and its board version bump.
+    assert TicketEvent.objects.filter(action="finish").count() == TICKETS
+    for verb in ("ticket.call", "ticket.finish"):
+        assert AuditEntry.objects.filter(verb=verb).count() == TICKETS
+    assert sorted(Ticket.objects.values_list("event_count", flat=True)) == [3] * TICKETS
+    assert (
+        sum(
+            Counter.objects.filter(pk__in=[c.pk for _, c in officers]).values_list("board_version", flat=True)
+        )
+        == 2 * TICKETS + COUNTERS
+    )  # + one bump each when opened
 
 
 @pytest.mark.django_db(transaction=True)
@@ -119,4 +132,5 @@ def test_one_officer_double_click_calls_once(clock):
         lambda i: qs.ticket_call_next(actor=floor.users["officer1"], counter=floor.counters[1]).pk, 4
     )
     assert len(results) == 1 and len(errors) == 3, (results, errors)
+    assert all(isinstance(e, Conflict) for e in errors), errors  # "counter busy", not a crash
     assert Ticket.objects.filter(status=TicketStatus.CALLED).count() == 1

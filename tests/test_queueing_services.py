@@ -553,3 +553,166 @@ def test_spoken_announcements(number, counter, spoken):
 
 def test_digits_words_all_zero():
     assert digits_words("000") == "nol nol nol"
+
+
+# --- call-next and finish: the single-statement path (PostgreSQL) and the ORM path (SQLite) -------------
+
+
+def _board(floor, number):
+    from pintu.queueing.models import Counter
+
+    return Counter.objects.get(pk=floor.counters[number].pk).board_version
+
+
+@pytest.mark.parametrize("start_first", [False, True], ids=["from-called", "from-serving"])
+def test_call_and_finish_write_history_audit_and_board(floor, start_first):
+    ticket = take(floor)
+    take(floor, category="b")
+    open_counters(floor, 2)
+    officer = floor.users["officer2"]
+    board = _board(floor, 2)
+    floor.clock.advance(minutes=3)
+    called = qs.ticket_call_next(actor=officer, counter=floor.counters[2])
+    assert (called.pk, called.status, called.counter_id, called.officer_id) == (
+        ticket.pk,
+        TicketStatus.CALLED,
+        floor.counters[2].pk,
+        officer.pk,
+    )
+    assert called.wait_seconds == 4 * 60 and called.event_count == 2  # B was taken a minute later
+    assert _board(floor, 2) == board + 1
+    if start_first:
+        called = qs.ticket_start_serving(actor=officer, ticket=called)
+    floor.clock.advance(minutes=5)
+    done = qs.ticket_finish(actor=officer, ticket=called, outcome=TicketOutcome.COMPLETED, note="Lengkap")
+    assert (done.status, done.outcome) == (TicketStatus.DONE, TicketOutcome.COMPLETED)
+    assert done.service_seconds == (5 * 60 if start_first else 0)
+    assert _board(floor, 2) == board + (3 if start_first else 2)
+    stored = Ticket.objects.get(pk=ticket.pk)
+    events = list(
+        stored.events.values_list("seq", "action", "from_status", "to_status", "counter_id", "data")
+    )
+    expected = [
+        (1, "take", "", "waiting", None, {"source": "kiosk"}),
+        (2, "call", "waiting", "called", floor.counters[2].pk, {"counter": 2}),
+    ]
+    if start_first:
+        expected.append((3, "start", "called", "serving", floor.counters[2].pk, {}))
+    expected.append(
+        (
+            len(expected) + 1,
+            "finish",
+            "serving" if start_first else "called",
+            "done",
+            floor.counters[2].pk,
+            {"outcome": "completed", "note": "Lengkap"},
+        )
+    )
+    assert events == expected
+    assert stored.event_count == len(expected)
+    audits = {
+        a.verb: a for a in AuditEntry.objects.filter(object_type="queueing.ticket", object_id=str(ticket.pk))
+    }
+    call, finish = audits["ticket.call"], audits["ticket.finish"]
+    assert (call.actor_id, call.actor_label, call.object_label) == (officer.pk, "officer2", "A001")
+    assert call.changes == {"status": ["waiting", "called"], "number": "A001", "counter": 2}
+    assert finish.changes == {
+        "status": ["serving" if start_first else "called", "done"],
+        "number": "A001",
+        "outcome": "completed",
+        "note": "Lengkap",
+    }
+    assert call.at == floor.clock() - dt.timedelta(minutes=5)
+
+
+def test_targeted_ticket_and_main_category_share_first_place_by_arrival(floor):
+    """A ticket sent to a counter ranks with the counter's main category (by arrival), before
+    the categories it only helps with; other counters never call it."""
+    k = kiosk(floor)
+    first_b = take(floor, category="b", k=k)  # arrives first, will be sent to counter 2
+    a1 = take(floor, k=k)
+    take(floor, category="b", k=k)
+    open_counters(floor, 2, 3)
+    got = qs.ticket_call_next(actor=floor.users["officer3"], counter=floor.counters[3])
+    assert got.pk == first_b.pk
+    qs.ticket_transfer(actor=floor.users["officer3"], ticket=got, counter=floor.counters[2])
+    officer = floor.users["officer2"]
+    order = []
+    while (ticket := qs.ticket_call_next(actor=officer, counter=floor.counters[2])) is not None:
+        order.append(ticket.display_number)
+        qs.ticket_finish(actor=officer, ticket=ticket, outcome=TicketOutcome.COMPLETED)
+    assert order == ["B001", a1.display_number, "B002"]
+
+
+def test_refused_calls_and_finishes_change_nothing(floor):
+    ticket = take(floor)
+    open_counters(floor, 1, 2)
+    officer1, officer2 = floor.users["officer1"], floor.users["officer2"]
+    with pytest.raises(Conflict):  # officer2 sits at counter 2, not 1
+        qs.ticket_call_next(actor=officer2, counter=floor.counters[1])
+    with pytest.raises(PermissionDenied):
+        qs.ticket_call_next(actor=floor.users["other_site_officer"], counter=floor.counters[1])
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.WAITING
+    called = qs.ticket_call_next(actor=officer1, counter=floor.counters[1])
+    counts = (TicketEvent.objects.count(), AuditEntry.objects.count(), _board(floor, 1))
+    for intruder, error in (
+        (officer2, Conflict),
+        (floor.users["other_site_officer"], PermissionDenied),
+        (floor.users["citizen"], PermissionDenied),
+    ):
+        with pytest.raises(error):
+            qs.ticket_finish(actor=intruder, ticket=called, outcome=TicketOutcome.COMPLETED)
+    with pytest.raises(ValidationFailed):
+        qs.ticket_finish(actor=officer1, ticket=called, outcome="nonsense")
+    assert (TicketEvent.objects.count(), AuditEntry.objects.count(), _board(floor, 1)) == counts
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.CALLED
+    qs.ticket_finish(actor=officer1, ticket=called, outcome=TicketOutcome.COMPLETED)
+    with pytest.raises(Conflict):  # finished already
+        qs.ticket_finish(actor=officer1, ticket=called, outcome=TicketOutcome.COMPLETED)
+
+
+def test_revoked_role_stops_the_officer_at_an_open_counter(floor):
+    """The counter still names the officer, but the role is gone: refused, nothing written."""
+    from pintu.accounts.models import RoleAssignment
+
+    ticket = take(floor)
+    open_counters(floor, 1)
+    officer = floor.users["officer1"]
+    called = qs.ticket_call_next(actor=officer, counter=floor.counters[1])
+    RoleAssignment.objects.filter(user=officer, role="counter_officer").update(revoked_at=floor.clock())
+    officer = type(officer).objects.get(pk=officer.pk)  # a fresh request: principal recomputed
+    with pytest.raises(PermissionDenied):
+        qs.ticket_finish(actor=officer, ticket=called, outcome=TicketOutcome.COMPLETED)
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.CALLED
+    assert not TicketEvent.objects.filter(ticket=ticket, action="finish").exists()
+    assert not AuditEntry.objects.filter(verb="ticket.finish").exists()
+
+
+def test_postgres_uses_the_single_statement_path(floor, monkeypatch):
+    """On PostgreSQL a call and a finish never take the ORM path (one statement each)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    take(floor)
+    open_counters(floor, 1)
+    officer = floor.users["officer1"]
+
+    def refuse(**kwargs):
+        raise AssertionError("ORM path taken")
+
+    monkeypatch.setattr(qs, "_call_next_orm", refuse)
+    monkeypatch.setattr(qs, "_lock_ticket", refuse)
+    from django.test.utils import CaptureQueriesContext
+
+    ticket = qs.ticket_call_next(actor=officer, counter=floor.counters[1])
+    done = qs.ticket_finish(actor=officer, ticket=ticket, outcome=TicketOutcome.COMPLETED)
+    assert done.status == TicketStatus.DONE
+    take(floor)
+    with CaptureQueriesContext(connection) as queries:
+        ticket = qs.ticket_call_next(actor=officer, counter=floor.counters[1])
+        qs.ticket_finish(actor=officer, ticket=ticket, outcome=TicketOutcome.COMPLETED)
+        assert qs.ticket_call_next(actor=officer, counter=floor.counters[1]) is None
+    statements = [q["sql"].split("FROM")[0].split("(")[0].split()[:2] for q in queries.captured_queries]
+    ours = [s for s in statements if s[0] == "WITH"]
+    assert ours == [["WITH", "ctr"], ["WITH", "old"], ["WITH", "ctr"]], statements
