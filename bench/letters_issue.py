@@ -11,8 +11,8 @@ Rounds are interleaved (A B C A B C …):
 
 * bare — ``typst.Compiler.compile`` of ``letters/domisili.typ`` with complete data sets prepared
   beforehand (resident data, number, verification code, URL and QR SVG of each letter);
-* unsigned — ``letter_issue`` with the signature switched off (bench only: ``document_issue`` is
-  called with ``sign=False``), to see what the letter service itself costs;
+* unsigned — ``letter_issue(sign=False)`` (the signature switched off, bench and tests only), to
+  see what the letter service itself costs;
 * signed — ``letter_issue`` as the counter uses it (local signer, demo EC P-256 key).
 
 Prints letters/s and the ratios: unsigned service vs bare engine (goal ≥ 70 %), and the cost of
@@ -73,6 +73,7 @@ def world():
     from pintu.letters import services as ls
     from pintu.letters.models import LetterType
     from pintu.population import services as ps
+    from pintu.population.models import Resident
     from pintu.regions.models import District, OrgUnit, Province, Regency, Village
     from pintu.regions.services import org_units_ensure_for_regency
 
@@ -121,6 +122,11 @@ def world():
             "family_relation": 1,
         },
     )
+    # Loaded as the counter's page loads it (``population.selectors.resident_get_for``: village
+    # chain, hamlet and family in one query) and passed to ``letter_issue``.
+    resident = Resident.objects.select_related("village__district__regency", "hamlet", "family").get(
+        pk=resident.pk
+    )
     return office, operator, resident, LetterType.objects.get(slug="surat-keterangan-domisili")
 
 
@@ -135,8 +141,6 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    import pintu.documents.services as document_services
-    from pintu.core.qr import qr_svg
     from pintu.documents import issuing
     from pintu.documents.rendering import _compiler, template_path
     from pintu.documents.signing import signer
@@ -166,10 +170,10 @@ def main() -> None:
                 **base,
                 "title": letter_type.title,
                 "number": f"470/{i:05d}/35.10.24.2008/XI/2026",
-                "signed": True,
+                "signed": False,  # as the unsigned subject renders it
                 "verify_url": url,
                 "verify_code": code,
-                "qr_svg": qr_svg(url, scale=4),
+                "qr_svg": issuing.verification_qr_svg(url, code),  # the QR code the service draws
                 "valid_until_text": date_id(timezone.localdate()),
             },
             ensure_ascii=False,
@@ -182,25 +186,17 @@ def main() -> None:
     def bare(i):
         compiler.compile(input=path, format="pdf", sys_inputs={"data": inputs[i]})
 
-    original_issue = document_services.document_issue
-
     def issue(sign: bool):
-        def unsigned_issue(**kwargs):
-            return original_issue(**{**kwargs, "sign": False})
-
         def run(_):
-            document_services.document_issue = original_issue if sign else unsigned_issue
-            try:
-                ls.letter_issue(
-                    actor=operator,
-                    village_office=office,
-                    letter_type=letter_type,
-                    resident=resident,
-                    fields={"tinggal_sejak": "2008"},
-                    purpose="Persyaratan melamar pekerjaan",
-                )
-            finally:
-                document_services.document_issue = original_issue
+            ls.letter_issue(
+                actor=operator,
+                village_office=office,
+                letter_type=letter_type,
+                resident=resident,
+                fields={"tinggal_sejak": "2008"},
+                purpose="Persyaratan melamar pekerjaan",
+                sign=sign,
+            )
 
         return run
 

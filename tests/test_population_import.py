@@ -212,3 +212,107 @@ def test_export_roundtrip_is_unchanged_and_logged(world):
         ("csv", 2, "village_operator"),
         ("xlsx", 2, "village_operator"),
     ]
+
+
+def test_hamlet_names_in_any_case_and_spacing_are_one_hamlet_created_once_per_batch(world):
+    from pintu.population.models import Hamlet
+
+    kk1, kk2 = kk_for(), kk_for()
+    rows = [
+        HEADER,
+        row("SLAMET", dt.date(1980, 5, 17), kk=kk1, dusun="krajan"),
+        row("SITI", dt.date(1984, 3, 12), female=True, kk=kk1, relation=3, dusun=" KRAJAN  "),
+        row("TANPA DUSUN", dt.date(1990, 1, 1), kk=kk2, dusun="-"),
+        row("KOSONG", dt.date(1991, 1, 1), kk=kk2, relation=4, dusun=""),
+        row("BARU", dt.date(1992, 1, 1), kk=kk2, relation=4, dusun="Sumber  Rejo"),
+        row("ANGKA", dt.date(1993, 1, 1), kk=kk2, relation=4, dusun=7),
+    ]
+    result = import_rows(village=world.village, rows=rows, batch_size=2)  # new names in later batches
+    assert (result.created, result.failed) == (6, 0), result.errors
+    hamlets = dict(Hamlet.objects.filter(village=world.village).values_list("name", "pk"))
+    assert set(hamlets) == {"Krajan", "Sumber Rejo", "7"}
+    by_name = dict(Resident.objects.values_list("full_name", "hamlet_id"))
+    assert by_name["SLAMET"] == by_name["SITI"] == hamlets["Krajan"]
+    assert by_name["TANPA DUSUN"] is None and by_name["KOSONG"] is None
+    assert (by_name["BARU"], by_name["ANGKA"]) == (hamlets["Sumber Rejo"], hamlets["7"])
+    # another village's hamlet of the same name is its own; a re-run creates no hamlet
+    import_rows(village=world.village, rows=rows)
+    assert Hamlet.objects.filter(village=world.village).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_batches_written_while_the_next_is_validated(world):
+    """On PostgreSQL outside a transaction the batches are written by the second thread (its own
+    connection); on SQLite inline. A family spanning batches is one family with its head, the
+    counts are right, and a re-run changes nothing."""
+    families = [kk_for() for _ in range(4)]
+    rows = [HEADER]
+    for index, kk in enumerate(families):
+        rows.append(row(f"KEPALA {index}", dt.date(1970 + index, 1, 2), kk=kk))
+        rows.append(row(f"ISTRI {index}", dt.date(1975 + index, 2, 3), female=True, kk=kk, relation=3))
+        rows.append(row(f"ANAK {index}", dt.date(2000 + index, 3, 4), kk=kk, relation=4))
+    rows.append(row("SALAH", dt.date(1990, 1, 1), kk=families[0], relation=4, nik="123"))
+    seen = []
+    result = import_rows(
+        village=world.village, rows=rows, batch_size=2, progress=lambda r: seen.append(r.total)
+    )
+    assert (result.total, result.created, result.failed) == (13, 12, 1), result.errors
+    assert result.errors[0].row_number == 14 and "16 angka" in result.errors[0].message
+    assert seen == sorted(seen) and seen[-1] == 13 and len(seen) >= 6
+    assert Family.objects.count() == 4 and Resident.objects.count() == 12
+    for index, kk in enumerate(families):
+        family = Family.objects.get(kk_number=kk)
+        assert family.head.full_name == f"KEPALA {index}"
+        assert Resident.objects.filter(family=family).count() == 3
+    assert counted(world.village) == 12
+    again = import_rows(village=world.village, rows=rows, batch_size=2)
+    assert (again.created, again.updated, again.unchanged, again.failed) == (0, 0, 12, 1)
+    assert Resident.objects.count() == 12 and counted(world.village) == 12
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("members", "threads_on_postgres"), [(1, 0), (3, 1)])
+def test_writer_thread_only_when_there_is_a_next_batch_to_overlap(
+    world, monkeypatch, members, threads_on_postgres
+):
+    """A file of one batch is written inline (nothing to overlap: no thread, no connection)."""
+    from django.db import connection
+
+    from pintu.population import importing
+
+    started = []
+    real = importing.ThreadPoolExecutor
+
+    def recording(**kwargs):
+        started.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(importing, "ThreadPoolExecutor", recording)
+    kk = kk_for()
+    rows = [HEADER] + [
+        row(f"ORANG {i}", dt.date(1980 + i, 5, 17), kk=kk, relation=1 if i == 0 else 4)
+        for i in range(members)
+    ]
+    result = import_rows(village=world.village, rows=rows, batch_size=2)
+    assert (result.created, result.failed) == (members, 0), result.errors
+    expected = threads_on_postgres if connection.vendor == "postgresql" else 0
+    assert len(started) == expected
+    assert Family.objects.get(kk_number=kk).head.full_name == "ORANG 0"
+
+
+def test_import_inside_a_transaction_keeps_its_commit_durable(world):
+    """The batches' asynchronous commit applies only when a batch is its own transaction: an
+    import inside a caller's transaction leaves that transaction's commit as configured."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = local")  # the caller's own setting
+    result = import_rows(
+        village=world.village, rows=[HEADER, row("SLAMET", dt.date(1980, 5, 17), kk=kk_for())]
+    )
+    assert result.created == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "local"

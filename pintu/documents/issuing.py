@@ -7,18 +7,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import os
 import secrets
 import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from pintu.accounts.access import principal_for
-from pintu.audit.services import audit_record
+from pintu.audit.models import AuditEntry
+from pintu.audit.services import audit_entry_build, audit_record
 from pintu.core.errors import PermissionDenied, ValidationFailed
 from pintu.documents import qrfast
 from pintu.documents.issued import DocumentSequence, IssuedDocument
@@ -113,7 +116,22 @@ def _store_pdf(*, actor, pdf: bytes, name: str) -> Upload:
         sha256=sha256,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    upload.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
+    field = Upload._meta.get_field("file")
+    name = field.generate_filename(upload, f"{uuid.uuid4().hex}.pdf")
+    if field.storage.__class__ is FileSystemStorage:  # (exactly: a subclass may store elsewhere)
+        # A fresh UUID name never collides: write it directly (O_EXCL still refuses to overwrite)
+        # instead of Storage.save's availability check, lock and chunked copy.
+        path = field.storage.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        mode = field.storage.file_permissions_mode
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode or 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pdf)
+        if mode is not None:
+            os.chmod(path, mode)
+    else:
+        name = field.storage.save(name, ContentFile(pdf), max_length=field.max_length)
+    upload.file.name = name
     upload.save()
     return upload
 
@@ -138,6 +156,46 @@ def document_issue(
     when ``sign`` (provider from ``PINTU_SIGNER``), store it and record it. ``data`` follows the
     contract in ``templates/typst/common/letter.typ`` (kop, signer, place, date_text, …).
     ``source`` = (app, model, id) of what the document was issued for."""
+    document, audit_entry = document_issue_in_transaction(
+        actor=actor,
+        issuer_unit=issuer_unit,
+        kind=kind,
+        title=title,
+        number=number,
+        template=template,
+        data=data,
+        holder_label=holder_label,
+        valid_until=valid_until,
+        sign=sign,
+        source=source,
+        signer_credentials=signer_credentials,
+    )
+    audit_entry.save()
+    return document
+
+
+def document_issue_in_transaction(
+    *,
+    actor,
+    issuer_unit,
+    kind: str,
+    title: str,
+    number: str,
+    template: str,
+    data: dict,
+    holder_label: str = "",
+    valid_until: dt.date | None = None,
+    sign: bool = True,
+    source: tuple[str, str, object] | None = None,
+    signer_credentials: dict | None = None,
+) -> tuple[IssuedDocument, AuditEntry]:
+    """``document_issue`` for a caller that is already in its own transaction and issues the
+    document as part of a larger change (a village letter): no savepoint of its own (any error
+    rolls the caller's whole transaction back), and the audit row is returned unsaved for the
+    caller to write together with its own (one INSERT). The caller MUST save that row before
+    its transaction commits."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("document_issue_in_transaction must run inside a transaction")
     if not number or not title:
         raise ValidationFailed("Nomor dan judul dokumen wajib ada.", code="document.incomplete")
     now = timezone.now()
@@ -204,13 +262,13 @@ def document_issue(
             "sama). Gunakan nomor berikutnya lalu terbitkan lagi.",
             code="document.number_taken",
         ) from exc
-    audit_record(
+    entry = audit_entry_build(
         actor=actor,
         verb="document.issue",
         obj=document,
         changes={"number": number, "kind": kind, "sha256": upload.sha256, "signed": bool(sign)},
     )
-    return document
+    return document, entry
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ Parsing is pure; the sequence itself is taken in ``services`` under a row lock.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -77,8 +78,14 @@ def _invalid(message: str) -> ValidationFailed:
 
 
 def parse_number_format(source: str, *, scope: str = SequenceScope.VILLAGE) -> NumberFormat:
-    """Parse and check a format; raise ``ValidationFailed`` with a message that says what to fix."""
-    source = (source or "").strip()
+    """Parse and check a format; raise ``ValidationFailed`` with a message that says what to fix.
+    Valid formats are remembered (parsing is pure and every letter parses its village's format);
+    an invalid one is parsed, and reported, each time."""
+    return _parse_number_format((source or "").strip(), str(scope))
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_number_format(source: str, scope: str) -> NumberFormat:
     known = ", ".join(f"[{t}]" for t in TOKENS)
     if not source:
         raise _invalid(

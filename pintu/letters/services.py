@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings as django_settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from pintu.accounts.constants import Role
 from pintu.audit.services import audit_record
 from pintu.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from pintu.core.tasks import enqueue_on_commit
+from pintu.core.ttlcache import ttl_cache
 from pintu.letters import policies
 from pintu.letters.constants import (
     LetterStatus,
@@ -231,6 +233,25 @@ def _settings_for(office: OrgUnit) -> VillageLetterSettings:
     return row or VillageLetterSettings(office=office)
 
 
+def _issue_config(office: OrgUnit, letter_type: LetterType) -> tuple[VillageLetterSettings, bool, str]:
+    """(settings, type enabled at this village, effective signer kind) in one query: the
+    village's choice for the type is read as subqueries of its settings row."""
+    choice = VillageLetterType.objects.filter(office_id=OuterRef("office_id"), letter_type_id=letter_type.pk)
+    row = (
+        VillageLetterSettings.objects.filter(office_id=office.pk)
+        .annotate(
+            type_enabled=Subquery(choice.values("enabled")[:1]),
+            type_signer=Subquery(choice.values("signer")[:1]),
+        )
+        .first()
+    )
+    if row is None:  # never configured: defaults (and the type's own switch)
+        enabled, signer = _village_choice(office, letter_type)
+        return VillageLetterSettings(office=office), enabled, signer
+    enabled = True if row.type_enabled is None else bool(row.type_enabled)
+    return row, letter_type.is_active and enabled, row.type_signer or letter_type.default_signer
+
+
 def _village_choice(office: OrgUnit, letter_type: LetterType) -> tuple[bool, str]:
     """(enabled at this village, effective signer kind): one indexed lookup."""
     row = (
@@ -250,37 +271,57 @@ def type_enabled(office: OrgUnit, letter_type: LetterType) -> bool:
     return _village_choice(office, letter_type)[0]
 
 
+def _sequence_increment(*, office_id: int, year: int, scope_key: str) -> int | None:
+    """Add one to the sequence row and return the new value; None when the row does not exist.
+    One statement (UPDATE … RETURNING): the row stays locked by the UPDATE until the caller's
+    transaction ends (PostgreSQL row lock; SQLite takes the write lock at BEGIN IMMEDIATE), so a
+    concurrent issuer waits and then counts on from the committed value; a rollback returns the
+    number — no duplicates, no gaps."""
+    meta = LetterSequence._meta
+    qn = connection.ops.quote_name
+    table, last, office_col, year_col, scope_col = (
+        qn(name)
+        for name in (
+            meta.db_table,
+            *(meta.get_field(f).column for f in ("last_number", "office", "year", "scope_key")),
+        )
+    )
+    # Identifiers come from the model and are quoted; the values are parameters.
+    update = f"UPDATE {table} SET {last} = {last} + 1"  # noqa: S608
+    sql = f"{update} WHERE {office_col} = %s AND {year_col} = %s AND {scope_col} = %s RETURNING {last}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [office_id, year, scope_key])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _take_number(*, office: OrgUnit, letter_type: LetterType, config: VillageLetterSettings, on: dt.date):
     """(number text, scope key, sequence). Locks the sequence row until the caller commits."""
     fmt = parse_number_format(config.number_format, scope=config.sequence_scope)
     scope_key = letter_type.code if config.sequence_scope == SequenceScope.TYPE else "*"
-    row = None
+    sequence = None
     for _attempt in range(3):
-        try:
-            row = LetterSequence.objects.select_for_update().get(
-                office=office, year=on.year, scope_key=scope_key
-            )
+        sequence = _sequence_increment(office_id=office.pk, year=on.year, scope_key=scope_key)
+        if sequence is not None:
             break
-        except LetterSequence.DoesNotExist:
-            row = None
         try:
             with transaction.atomic():
-                LetterSequence.objects.create(office=office, year=on.year, scope_key=scope_key, last_number=0)
+                LetterSequence.objects.create(office=office, year=on.year, scope_key=scope_key, last_number=1)
+            sequence = 1
+            break
         except IntegrityError:
-            pass  # another transaction created it first: lock theirs on the next pass
-    if row is None:  # pragma: no cover - the row exists after the loop
+            pass  # another transaction created it first: count on from theirs on the next pass
+    if sequence is None:  # pragma: no cover - the row exists after the loop
         raise Conflict(_("Nomor surat sedang dipakai. Coba lagi."))
-    row.last_number += 1
-    LetterSequence.objects.filter(pk=row.pk).update(last_number=row.last_number)
     number = fmt.render(
-        sequence=row.last_number,
+        sequence=sequence,
         classification_code=letter_type.classification_code,
         type_code=letter_type.code,
         village_code=office.village.code,
         year=on.year,
         month=on.month,
     )
-    return number, scope_key, row.last_number
+    return number, scope_key, sequence
 
 
 def _signer_block(office: OrgUnit, config: VillageLetterSettings, signer_kind: str, actor) -> dict:
@@ -303,6 +344,15 @@ def _signer_block(office: OrgUnit, config: VillageLetterSettings, signer_kind: s
     }
 
 
+@ttl_cache(60)
+def _office_row(office_id: int) -> OrgUnit | None:
+    """The village office with its village, kecamatan and regency (kop, signer block, number):
+    reference data, read once a minute per process instead of on every letter."""
+    return (
+        OrgUnit.objects.select_related("village__district__regency", "regency").filter(pk=office_id).first()
+    )
+
+
 def _kop(office: OrgUnit) -> dict:
     village = office.village
     regency = office.regency.name  # "Kabupaten Banyuwangi"
@@ -315,10 +365,10 @@ def _kop(office: OrgUnit) -> dict:
     }
 
 
-def _resident_data(resident) -> dict:
+def _resident_data(resident, village=None) -> dict:
     from pintu.population.selectors import resident_letter_data
 
-    return resident_letter_data(resident=resident)
+    return resident_letter_data(resident=resident, village=village)
 
 
 def _letter_data(
@@ -362,15 +412,25 @@ def letter_issue(
     purpose: str = "",
     request: LetterRequest | None = None,
     today: dt.date | None = None,
+    sign: bool = True,
 ) -> Letter:
     """Issue a letter now: number, render, sign (electronic signature of the configured
     signer), store, audit — one transaction. Called at the counter by the operator, sekdes or
-    kepala desa, and by ``letter_request_approve``."""
-    from pintu.documents.services import document_issue
+    kepala desa, and by ``letter_request_approve``. ``sign=False`` only for benchmarks and
+    tests (a letter is always signed in the service's own callers).
+
+    Pass the resident with ``hamlet`` and ``family`` loaded (``select_related``) when you have
+    them: the registry data is then built without another query."""
+    from pintu.audit.models import AuditEntry
+    from pintu.audit.services import audit_entry_build
+    from pintu.documents.issuing import document_issue_in_transaction
 
     _check_office(village_office)
     principal = principal_for(actor)
-    village_office = OrgUnit.objects.select_related("village__district", "regency").get(pk=village_office.pk)
+    office_id = village_office.pk
+    village_office = _office_row(office_id)
+    if village_office is None:
+        raise OrgUnit.DoesNotExist(f"OrgUnit {office_id} does not exist")
     if not policies.can_issue(principal, village_office.pk):
         raise PermissionDenied(_("Anda tidak bertugas di kantor desa ini."), code="letters.forbidden")
     if resident.village_id != village_office.village_id:
@@ -380,7 +440,7 @@ def letter_issue(
             ),
             code="letters.resident_elsewhere",
         )
-    enabled, signer_kind = _village_choice(village_office, letter_type)
+    config, enabled, signer_kind = _issue_config(village_office, letter_type)
     if not enabled:
         raise ValidationFailed(
             _(
@@ -389,7 +449,6 @@ def letter_issue(
             code="letters.type_disabled",
         )
     clean = clean_letter_fields(letter_type.fields_schema, fields, purpose=purpose)
-    config = _settings_for(village_office)
     if principal.has_role(Role.VILLAGE_HEAD, village_office.pk) or not config.secretary_name:
         # The kepala desa issuing or approving signs in person; without a sekdes on record the
         # kepala desa signs too.
@@ -401,11 +460,23 @@ def letter_issue(
         )
     now = timezone.now()
     on = today or timezone.localdate(now)
-    resident_data = _resident_data(resident)
+    resident_data = _resident_data(resident, village_office.village)
     number, scope_key, sequence = _take_number(
         office=village_office, letter_type=letter_type, config=config, on=on
     )
     valid_until = on + dt.timedelta(days=letter_type.validity_days) if letter_type.validity_days else None
+    purpose_text = purpose.strip()[:255]
+    data = _letter_data(
+        office=village_office,
+        letter_type=letter_type,
+        resident_data=resident_data,
+        fields=clean,
+        purpose=purpose_text,
+        config=config,
+        signer_kind=signer_kind,
+        actor=actor,
+        on=on,
+    )
     letter = Letter(
         office=village_office,
         village_id=village_office.village_id,
@@ -416,36 +487,25 @@ def letter_issue(
         year=on.year,
         scope_key=scope_key,
         sequence=sequence,
-        purpose=purpose.strip()[:255],
+        purpose=purpose_text,
         fields=clean,
         valid_until=valid_until,
         status=LetterStatus.ISSUED,
         signer_kind=signer_kind,
-        signer_name="",
+        signer_name=data["signer"]["name"][:150],
         issued_by=actor,
         issued_at=now,
     )
     try:
-        with transaction.atomic():
-            letter.save()
+        # No savepoint of its own: a conflict rolls back this whole issuance (the number too).
+        letter.save()
     except IntegrityError as exc:  # a number typed by hand elsewhere, or a format change
         raise Conflict(
             _("Nomor %(n)s sudah dipakai surat lain desa ini. Periksa format nomor di Pengaturan surat.")
             % {"n": number},
             code="letters.number_taken",
         ) from exc
-    data = _letter_data(
-        office=village_office,
-        letter_type=letter_type,
-        resident_data=resident_data,
-        fields=clean,
-        purpose=letter.purpose,
-        config=config,
-        signer_kind=signer_kind,
-        actor=actor,
-        on=on,
-    )
-    document = document_issue(
+    document, document_audit = document_issue_in_transaction(
         actor=actor,
         issuer_unit=village_office,
         kind=DOCUMENT_KIND,
@@ -455,22 +515,27 @@ def letter_issue(
         data=data,
         holder_label=mask_name(resident.full_name),
         valid_until=valid_until,
-        sign=True,
+        sign=sign,
         source=("letters", "letter", letter.pk),
     )
     letter.document = document
-    letter.signer_name = data["signer"]["name"][:150]
-    Letter.objects.filter(pk=letter.pk).update(document=document, signer_name=letter.signer_name)
-    audit_record(
-        actor=actor,
-        verb="letters.issue",
-        obj=letter,
-        changes={
-            "number": number,
-            "type": letter_type.code,
-            "resident": resident.pk,
-            "request": request.pk if request else None,
-        },
+    Letter.objects.filter(pk=letter.pk).update(document=document)
+    # Both audit rows of this change (the document's and the letter's) in one INSERT.
+    AuditEntry.objects.bulk_create(
+        [
+            document_audit,
+            audit_entry_build(
+                actor=actor,
+                verb="letters.issue",
+                obj=letter,
+                changes={
+                    "number": number,
+                    "type": letter_type.code,
+                    "resident": resident.pk,
+                    "request": request.pk if request else None,
+                },
+            ),
+        ]
     )
     return letter
 

@@ -110,6 +110,11 @@ def _rt_rw(value) -> str | None:
     return None
 
 
+_CODE_SPECS = tuple(
+    (field, list_name, _TABLES[list_name], default) for field, (list_name, default) in CODE_FIELDS.items()
+)
+
+
 def clean_resident(
     raw: dict,
     *,
@@ -130,15 +135,16 @@ def clean_resident(
         errors["full_name"] = _("Nama lengkap paling banyak 150 huruf.")
     values["full_name"] = name
 
-    for field, (list_name, default) in CODE_FIELDS.items():
-        value = raw.get(field)
+    get = raw.get
+    for field, list_name, table, default in _CODE_SPECS:
+        value = get(field)
         if value is None or value == "":
             if default is None:
                 errors[field] = _("%(field)s wajib diisi.") % {"field": _FIELD_LABELS[field]}
                 continue
             values[field] = default or None
             continue
-        code = _TABLES[list_name].get(value) if value.__class__ is str else None
+        code = table.get(value) if value.__class__ is str else None
         if code is None:
             code = codes.lookup(list_name, value)
         if code is None:

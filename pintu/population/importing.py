@@ -221,16 +221,16 @@ def import_rows(
     try:
         for row in iterator:
             row_number += 1
-            if not any(cell not in (None, "") for cell in row):
-                continue
+            if not any(row) and not any(cell not in (None, "") for cell in row):
+                continue  # a blank line (any(): the fast check; a cell 0 still counts)
             batch.append((row_number, row))
             if len(batch) >= batch_size:
-                writer.submit(_run_batch(context, mapping, batch, result))
+                writer.submit(_run_batch(context, mapping, batch, result), last=False)
                 batch = []
                 if progress:
                     progress(result)
         if batch:
-            writer.submit(_run_batch(context, mapping, batch, result))
+            writer.submit(_run_batch(context, mapping, batch, result), last=True)
     finally:
         writer.close()
     if progress:
@@ -242,19 +242,21 @@ class _Writer:
     """Writes validated batches. On PostgreSQL outside a transaction, in a second thread with its
     own connection, so the database stores batch N while Python validates batch N + 1 (the
     thread mostly waits on the socket, which releases the GIL). Otherwise inline. One batch in
-    flight at most: order and memory stay bounded."""
+    flight at most: order and memory stay bounded. The thread (and its connection) starts with
+    the first batch that has more rows behind it: a file of one batch is written inline, as
+    there is nothing to overlap."""
 
     def __init__(self, context, result: ImportResult, actor):
         self.context, self.result, self.actor = context, result, actor
-        threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
-        self.pool = (
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="population-import") if threaded else None
-        )
+        self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+        self.pool = None
         self.pending = None
 
-    def submit(self, good) -> None:
+    def submit(self, good, *, last: bool = False) -> None:
         if not good:
             return
+        if self.pool is None and self.threaded and not last:
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="population-import")
         if self.pool is None:
             _commit(self.context, good, self.result, self.actor)
             return
@@ -276,7 +278,20 @@ class _Writer:
 
 
 def _commit(context, good, result: ImportResult, actor) -> None:
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
+        if context.postgres:
+            # The unique indexes for the lookups even while the table statistics lag behind a
+            # bulk load. When the batch is its own transaction, its commit does not wait for the
+            # WAL flush: no risk of inconsistency, only of losing the last batches if the server
+            # crashes, which a re-run restores (rows are matched by NIK); the job's final record
+            # is committed normally, which flushes every earlier batch first, so a job marked
+            # done has all its rows on disk. Both settings end with the transaction.
+            settings = "set_config('enable_seqscan', 'off', true)"
+            if outermost:
+                settings += ", set_config('synchronous_commit', 'off', true)"
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {settings}")
         _write(context, good, result, actor)
 
 
@@ -285,21 +300,47 @@ class _Context:
         self.village = village
         self.districts = _districts_cached()
         self.today = timezone.localdate()
+        # name key (upper case) -> id
         self.hamlets = {h.name.upper(): h.pk for h in Hamlet.objects.filter(village=village)}
+        self.new_hamlets: dict[str, str] = {}  # key -> name to create (this batch)
+        self.hamlet_cells: dict = {}  # cell as read -> key (None: no hamlet)
         self.seen_niks: dict[str, int] = {}
         self.postgres = connection.vendor == "postgresql"
 
 
-def _hamlet_id(context: _Context, name: str) -> int | None:
-    name = " ".join(str(name or "").split())
-    if not name or name == "-":
+def _hamlet_key(context: _Context, name) -> str | None:
+    """The hamlet's key (upper case, single spaces) for a cell, remembering a new name to
+    create (``_create_hamlets``, once per batch)."""
+    if name is None:
         return None
-    key = name.upper()
-    hamlet_id = context.hamlets.get(key)
-    if hamlet_id is None:
-        hamlet, _created = Hamlet.objects.get_or_create(village=context.village, name=name.title())
-        hamlet_id = context.hamlets[key] = hamlet.pk
-    return hamlet_id
+    key = context.hamlet_cells.get(name, False)
+    if key is not False:
+        return key
+    text = " ".join(str(name).split())
+    key = None if not text or text == "-" else text.upper()
+    if key is not None and key not in context.hamlets:
+        context.new_hamlets.setdefault(key, text.title())
+    context.hamlet_cells[name] = key
+    return key
+
+
+def _create_hamlets(context: _Context) -> None:
+    """The hamlets first named in this batch: one insert (existing names are skipped, so two
+    imports of the same village at once are harmless) and one select."""
+    names = context.new_hamlets
+    if not names:
+        return
+    Hamlet.objects.bulk_create(
+        [Hamlet(village=context.village, name=title) for title in names.values()], ignore_conflicts=True
+    )
+    ids = dict(
+        Hamlet.objects.filter(village=context.village, name__in=list(names.values())).values_list(
+            "name", "pk"
+        )
+    )
+    for key, title in names.items():
+        context.hamlets[key] = ids[title]
+    names.clear()
 
 
 def _run_batch(context: _Context, mapping: dict[int, str], batch, result: ImportResult) -> list:
@@ -350,8 +391,13 @@ def _run_batch(context: _Context, mapping: dict[int, str], batch, result: Import
                 RowError(row_number, nik[:40], values.get("full_name", "")[:150], "; ".join(messages))
             )
             continue
-        good.append((row_number, values, kk, _hamlet_id(context, raw.get("hamlet")), status))
-    return good
+        good.append((row_number, values, kk, _hamlet_key(context, raw.get("hamlet")), status))
+    _create_hamlets(context)
+    hamlets = context.hamlets
+    return [
+        (row_number, values, kk, None if key is None else hamlets[key], status)
+        for row_number, values, kk, key, status in good
+    ]
 
 
 def _write(context: _Context, good, result: ImportResult, actor) -> None:
@@ -398,7 +444,8 @@ def _write(context: _Context, good, result: ImportResult, actor) -> None:
             and (family is None or family["head_id"] is None)
         ):
             heads.setdefault(kk, values["nik"])
-        row = {**values, "hamlet_id": hamlet_id, "status": status, "_kk": kk}
+        row = values  # ours (made by clean_resident for this row): completed in place
+        row["hamlet_id"], row["status"], row["_kk"] = hamlet_id, status, kk
         if stored is None:
             new_residents.append(row)
             continue
@@ -444,23 +491,23 @@ def _lookup_existing(context: _Context, niks: list[str], kks: list[str]) -> tupl
             .values("pk", "village_id", *COMPARED)
         }
         return families, residents
-    # One array parameter instead of thousands (no per-parameter ORM work), and the unique
-    # indexes even while the table statistics lag behind a bulk load (SET LOCAL: this
-    # transaction only).
+    # One parameter instead of thousands (no per-parameter ORM work); the unique indexes are
+    # used (``enable_seqscan`` is off in the batch's transaction, see ``_commit``).
     columns = ["id", "village_id", *COMPARED]
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        # The numbers are validated digits: one comma-separated text parameter (quoted as one
+        # string) instead of an array the client-side binding renders item by item.
         cursor.execute(
-            f"SELECT id, kk_number, village_id, head_id FROM {Family._meta.db_table} WHERE kk_number = ANY(%s)",  # noqa: S608 - table and column names from the models
-            [kks],
+            f"SELECT id, kk_number, village_id, head_id FROM {Family._meta.db_table} WHERE kk_number = ANY(string_to_array(%s, ','))",  # noqa: S608 - table and column names from the models
+            [",".join(kks)],
         )
         families = {
             row[1]: {"pk": row[0], "kk_number": row[1], "village_id": row[2], "head_id": row[3]}
             for row in cursor.fetchall()
         }
         cursor.execute(
-            f"SELECT {', '.join(columns)} FROM {Resident._meta.db_table} WHERE nik = ANY(%s) AND NOT (status = 9)",  # noqa: S608
-            [niks],
+            f"SELECT {', '.join(columns)} FROM {Resident._meta.db_table} WHERE nik = ANY(string_to_array(%s, ',')) AND NOT (status = 9)",  # noqa: S608
+            [",".join(niks)],
         )
         residents = {}
         for row in cursor.fetchall():
@@ -546,18 +593,27 @@ _FAMILY_COPY_COLUMNS = (
 )
 
 
+_SEQUENCES: dict[str, str] = {}  # table -> its id sequence
+
+
 def _allocate_ids(cursor, model, count: int) -> list[int]:
     if not count:
         return []
     table = model._meta.db_table
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-    )
+    sequence = _SEQUENCES.get(table)
+    if sequence is None:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequence = _SEQUENCES[table] = cursor.fetchone()[0]
+    # The sequence as a constant (pg_get_serial_sequence inside the query would be evaluated
+    # again for every id: five times slower).
+    cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
     return [row[0] for row in cursor.fetchall()]
 
 
 def _write_postgres(village_id, new_families, new_residents, heads) -> dict[str, int]:
-    now = timezone.now()
+    # Text COPY: values already rendered as text are sent as they are (a tz-aware datetime or a
+    # date would go through psycopg's dumpers once per row).
+    now = timezone.now().isoformat()
     with connection.cursor() as cursor:
         family_ids = dict(zip(new_families, _allocate_ids(cursor, Family, len(new_families)), strict=True))
         resident_ids = _allocate_ids(cursor, Resident, len(new_residents))
@@ -581,7 +637,7 @@ def _write_postgres(village_id, new_families, new_residents, heads) -> dict[str,
                         row["full_name"].upper(),
                         row["sex"],
                         row["birth_place"],
-                        row["birth_date"],
+                        row["birth_date"].isoformat(),
                         row["birth_certificate"],
                         row["religion"],
                         row["education"],
@@ -597,7 +653,7 @@ def _write_postgres(village_id, new_families, new_residents, heads) -> dict[str,
                         row["father_name"],
                         row["mother_nik"],
                         row["mother_name"],
-                        row["marriage_date"],
+                        None if row["marriage_date"] is None else row["marriage_date"].isoformat(),
                         row["phone"],
                         row["hamlet_id"],
                         row["rw"],

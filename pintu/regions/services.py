@@ -10,6 +10,7 @@ from django.db import transaction
 
 from pintu.audit.services import audit_record
 from pintu.core.errors import ValidationFailed
+from pintu.core.ttlcache import clear_all
 from pintu.regions.constants import REFERENCE_EDITION, AgencyKind, OrgUnitKind
 from pintu.regions.models import District, OrgUnit, Province, ReferenceEdition, Regency, Village
 
@@ -246,4 +247,7 @@ def org_unit_update(*, actor, unit: OrgUnit, **fields) -> OrgUnit:
     if changed:
         unit.save(update_fields=list(changed))
         audit_record(actor=actor, verb="org_unit.update", obj=unit, changes=changed)
+        # names and addresses are cached per process (letterheads, queue lists): this process
+        # forgets them at once, the others within their TTL
+        transaction.on_commit(clear_all)
     return unit
