@@ -157,7 +157,7 @@ def test_village_finance_journey(e2e):
     p.goto(e2e.url(f"/apbdes/{code}/{YEAR}/"))
     expect(p.get_by_role("heading", name=f"APBDes Desa Tamansari {YEAR}")).to_be_visible()
     expect(p.locator("svg[role=img]").first).to_be_visible()
-    expect(p.get_by_text("lapor.go.id")).to_be_visible()
+    expect(p.get_by_role("link", name="Tulis pengaduan")).to_be_visible()  # where to complain
     assert "UD Sumber Makmur" not in p.content()
     e2e.shot(p, "public-page")
     problems += e2e.audit(p, "public page")
