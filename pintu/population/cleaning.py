@@ -148,9 +148,7 @@ def clean_resident(
         if code is None:
             code = codes.lookup(list_name, value)
         if code is None:
-            errors[field] = _(
-                "%(field)s \u201c%(value)s\u201d tidak dikenal; pakai kode atau nama dari daftar."
-            ) % {
+            errors[field] = _("%(field)s “%(value)s” tidak dikenal; pakai kode atau nama dari daftar.") % {
                 "field": _FIELD_LABELS[field],
                 "value": value,
             }
@@ -161,7 +159,7 @@ def clean_resident(
         try:
             values[field] = parse_date(raw.get(field))
         except ValueError:
-            errors[field] = _("%(field)s \u201c%(value)s\u201d bukan tanggal (tulis HH-BB-TTTT).") % {
+            errors[field] = _("%(field)s “%(value)s” bukan tanggal (tulis HH-BB-TTTT).") % {
                 "field": _FIELD_LABELS[field],
                 "value": raw.get(field),
             }

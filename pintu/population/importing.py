@@ -375,7 +375,7 @@ def _run_batch(context: _Context, mapping: dict[int, str], batch, result: Import
             status = status_table.get(raw_status) if raw_status.__class__ is str else None
             status = status if status is not None else codes.lookup("status_dasar", raw_status)
             if status is None:
-                errors["status"] = _("Status dasar \u201c%(v)s\u201d tidak dikenal.") % {"v": raw["status"]}
+                errors["status"] = _("Status dasar “%(v)s” tidak dikenal.") % {"v": raw["status"]}
         messages = list(errors.values())
         if kk_error:
             messages.append(kk_error)
