@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import secrets
-import time
 from functools import lru_cache
 
 from django.conf import settings
@@ -31,8 +30,7 @@ from pintu.accounts.constants import Role
 from pintu.audit.services import audit_record
 from pintu.core.calendar import WorkCalendar, national_holiday_names, regency_days_off
 from pintu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from pintu.core.ttlcache import ttl_cache
-from pintu.queueing import policies
+from pintu.queueing import policies, statements
 from pintu.queueing.constants import (
     ACTIVE_STATUSES,
     BookingStatus,
@@ -54,10 +52,10 @@ from pintu.queueing.models import (
     TicketSequence,
     TimeSlot,
 )
+from pintu.queueing.statements import CALL_ATTEMPTS, counter_config, counter_positions
 from pintu.regions.constants import OrgUnitKind
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by people
-CALL_ATTEMPTS = 8
 SITE_KINDS = (OrgUnitKind.MPP_SITE, OrgUnitKind.VILLAGE_OFFICE)
 
 
@@ -701,13 +699,6 @@ def booking_check_in(*, actor, site: QueueSite, code: str, kiosk=None) -> Ticket
 # --- counter actions -----------------------------------------------------------------------------------
 
 
-@ttl_cache(10)
-def counter_positions(counter_id: int) -> dict[int, int]:
-    """{category id: position} a counter serves (read on every call; a change reaches every
-    process within 10 s, the process that made it at once)."""
-    return dict(CounterCategory.objects.filter(counter_id=counter_id).values_list("category_id", "position"))
-
-
 def _waiting_for(counter: Counter, now: dt.datetime):
     """Waiting tickets this counter may call, in call order: the counter's category position
     (main category first), priority group, booked-in-slot, arrival."""
@@ -838,8 +829,8 @@ def ticket_call_next(*, actor, counter: Counter) -> Ticket | None:
     precise error."""
     if _is_postgres():
         with _own_transaction():
-            outcome = _call_next_postgres(actor=actor, counter=counter)
-        if outcome is not _FALLBACK:
+            outcome = statements.call_next(actor=actor, counter=counter)
+        if outcome is not statements.FALLBACK:
             return outcome
     with transaction.atomic():
         return _call_next_orm(actor=actor, counter=counter)
@@ -864,7 +855,7 @@ def _call_next_orm(*, actor, counter: Counter) -> Ticket | None:
         raise NotFound("Loket tidak ditemukan.", code="queue.counter_not_found")
     _require_counter_officer(actor, counter)
     if counter.busy:
-        raise _counter_busy()
+        raise statements.counter_busy()
     now = timezone.now()
     waiting = _waiting_for(counter, now)
     claim = _claim_postgres if _is_postgres() else _claim_portable
@@ -884,238 +875,6 @@ def _call_next_orm(*, actor, counter: Counter) -> Ticket | None:
     )
     ticket.counter = counter
     return ticket
-
-
-def _counter_busy() -> Conflict:
-    return Conflict(
-        "Masih ada tiket yang dipanggil/dilayani di loket ini. Selesaikan, tunda atau tandai tidak hadir dulu.",
-        code="queue.counter_busy",
-    )
-
-
-# --- PostgreSQL: call-next and finish in one statement each ---------------------------------------------
-#
-# Each statement locks, checks, writes the ticket, appends the history row, writes the audit row
-# and bumps the counter's board version (data-modifying CTEs: one round trip, one plan, prepared
-# per connection). Whatever the statement cannot decide (counter not found or not the actor's,
-# ticket not at the actor's counter, wrong status) leaves it without effect and the ORM path
-# runs instead and raises the precise error. Permission (the actor's role at the site) is
-# checked in Python from the cached counter configuration before the statement.
-
-_FALLBACK = object()
-_TICKET_FIELDS = tuple(Ticket._meta.concrete_fields)
-_TICKET_ATTNAMES = [f.attname for f in _TICKET_FIELDS]
-_TICKET_COLUMNS = ", ".join(f"t.{f.column}" for f in _TICKET_FIELDS)
-
-CALL_NEXT_SQL = """
-WITH ctr AS (
-    SELECT id FROM queueing_counter
-     WHERE id = %(counter)s AND current_officer_id = %(actor)s
-       FOR UPDATE
-), busy AS (
-    SELECT EXISTS (
-        SELECT 1 FROM queueing_ticket
-         WHERE counter_id = %(counter)s AND status IN ('called', 'serving')
-    ) AS b
-), pick AS (
-    SELECT t.id FROM queueing_ticket t
-     WHERE EXISTS (SELECT 1 FROM ctr) AND NOT (SELECT b FROM busy)
-       AND t.status = 'waiting' AND t.site_id = %(site)s AND t.service_date = %(day)s
-       AND (t.category_id = ANY (%(categories)s::bigint[]) OR t.target_counter_id = %(counter)s)
-       AND (t.target_counter_id IS NULL OR t.target_counter_id = %(counter)s)
-     ORDER BY
-       CASE WHEN t.target_counter_id = %(counter)s THEN 0
-            ELSE COALESCE((%(positions)s::integer[])[
-                array_position(%(categories)s::bigint[], t.category_id)], 99) END,
-       CASE WHEN t.priority_group = '' THEN 1 ELSE 0 END,
-       CASE WHEN t.booked_from <= %(now)s THEN 0 ELSE 1 END,
-       t.arrived_at, t.id
-     LIMIT 1
-       FOR UPDATE OF t SKIP LOCKED
-), upd AS (
-    UPDATE queueing_ticket t
-       SET status = 'called', counter_id = %(counter)s, officer_id = %(actor)s, called_at = %(now)s,
-           first_called_at = COALESCE(t.first_called_at, %(now)s), target_counter_id = NULL,
-           wait_seconds = COALESCE(t.wait_seconds, GREATEST(0, floor(EXTRACT(EPOCH FROM
-               (COALESCE(t.first_called_at, %(now)s) - t.arrived_at))))::integer),
-           event_count = t.event_count + 1, updated_at = %(now)s
-      FROM pick
-     WHERE t.id = pick.id AND t.status = 'waiting'
- RETURNING {columns}
-), event AS (
-    INSERT INTO queueing_ticketevent
-           (ticket_id, seq, action, from_status, to_status, counter_id, actor_id, data, at)
-    SELECT id, event_count, 'call', 'waiting', 'called', %(counter)s, %(actor)s,
-           jsonb_build_object('counter', %(number)s::integer), %(now)s
-      FROM upd
-), audit AS (
-    INSERT INTO audit_auditentry
-           (at, actor_id, actor_label, verb, object_type, object_id, object_label, changes)
-    SELECT %(now)s, %(actor)s, %(actor_label)s, 'ticket.call', 'queueing.ticket', id::text,
-           display_number,
-           jsonb_build_object('status', jsonb_build_array('waiting', 'called'),
-                              'number', display_number, 'counter', %(number)s::integer)
-      FROM upd
-), board AS (
-    UPDATE queueing_counter SET board_version = board_version + 1
-     WHERE id = %(counter)s AND EXISTS (SELECT 1 FROM upd)
-)
-SELECT EXISTS (SELECT 1 FROM ctr), (SELECT b FROM busy), (SELECT id FROM pick), upd.*
-  FROM (SELECT 1) AS one LEFT JOIN upd ON true
-"""
-
-FINISH_SQL = """
-WITH old AS (
-    SELECT t.id, t.status FROM queueing_ticket t
-      JOIN queueing_counter c ON c.id = t.counter_id
-      JOIN queueing_queuesite q ON q.id = c.site_id
-      JOIN queueing_ticketcategory cat ON cat.id = t.category_id
-     WHERE t.id = %(ticket)s AND t.status IN ('called', 'serving')
-       AND c.current_officer_id = %(actor)s AND q.org_unit_id = ANY (%(units)s::bigint[])
-       AND (%(survey)s OR (cat.agency_id IS NULL AND t.case_id IS NULL))
-       FOR UPDATE OF t
-), upd AS (
-    UPDATE queueing_ticket t
-       SET status = 'done', outcome = %(outcome)s,
-           served_started_at = COALESCE(t.served_started_at, %(now)s), served_finished_at = %(now)s,
-           service_seconds = GREATEST(0, floor(EXTRACT(EPOCH FROM
-               (%(now)s - COALESCE(t.served_started_at, %(now)s)))))::integer,
-           event_count = t.event_count + 1, updated_at = %(now)s
-      FROM old
-     WHERE t.id = old.id AND t.status IN ('called', 'serving')
- RETURNING old.status AS from_status, {columns}
-), event AS (
-    INSERT INTO queueing_ticketevent
-           (ticket_id, seq, action, from_status, to_status, counter_id, actor_id, data, at)
-    SELECT id, event_count, 'finish', from_status, 'done', counter_id, %(actor)s,
-           jsonb_build_object('outcome', %(outcome)s::text, 'note', %(note)s::text), %(now)s
-      FROM upd
-), audit AS (
-    INSERT INTO audit_auditentry
-           (at, actor_id, actor_label, verb, object_type, object_id, object_label, changes)
-    SELECT %(now)s, %(actor)s, %(actor_label)s, 'ticket.finish', 'queueing.ticket', id::text,
-           display_number,
-           jsonb_build_object('status', jsonb_build_array(from_status, 'done'),
-                              'number', display_number, 'outcome', %(outcome)s::text,
-                              'note', %(note)s::text)
-      FROM upd
-), board AS (
-    UPDATE queueing_counter c SET board_version = c.board_version + 1
-      FROM upd WHERE c.id = upd.counter_id
-)
-SELECT c.site_id, q.org_unit_id, cat.agency_id, upd.*
-  FROM upd
-  JOIN queueing_counter c ON c.id = upd.counter_id
-  JOIN queueing_queuesite q ON q.id = c.site_id
-  JOIN queueing_ticketcategory cat ON cat.id = upd.category_id
-"""
-CALL_NEXT_SQL = CALL_NEXT_SQL.replace("{columns}", _TICKET_COLUMNS)
-FINISH_SQL = FINISH_SQL.replace("{columns}", _TICKET_COLUMNS)
-
-
-@ttl_cache(10)
-def counter_config(counter_id: int) -> tuple | None:
-    """(site id, site org unit id, number, category ids, positions) of a counter, or None.
-    Site and number never change; the categories follow ``counter_positions`` (10 s)."""
-    row = Counter.objects.filter(pk=counter_id).values_list("site_id", "site__org_unit_id", "number").first()
-    if row is None:
-        return None
-    positions = sorted(counter_positions(counter_id).items(), key=lambda item: (item[1], item[0]))
-    return (*row, [cid for cid, _ in positions], [pos for _, pos in positions])
-
-
-def _may_work_at_unit(actor, unit_id: int) -> bool:
-    principal = _principal(actor)
-    return principal is not None and any(principal.has_role(role, unit_id) for role in policies.COUNTER_ROLES)
-
-
-def _execute_prepared(sql: str, params: dict):
-    """Run ``sql`` as a prepared statement (server-side binding, prepared once per connection:
-    PostgreSQL plans it once; Django's own cursors bind client-side and never prepare). Errors
-    are translated like Django's; the query log gets it when queries are logged. One row back."""
-    import psycopg
-
-    connection.ensure_connection()
-    started = time.monotonic()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
-        row = cursor.fetchone()
-    if connection.queries_logged:
-        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
-    return row
-
-
-def _call_next_postgres(*, actor, counter) -> Ticket | object | None:
-    pk = counter.pk if isinstance(counter, Counter) else counter
-    config = counter_config(pk)
-    if config is None or not getattr(actor, "is_authenticated", False):
-        return _FALLBACK
-    site_id, unit_id, number, categories, positions = config
-    if not _may_work_at_unit(actor, unit_id):
-        return _FALLBACK
-    now = timezone.now()
-    params = {
-        "counter": pk,
-        "actor": actor.pk,
-        "actor_label": actor.get_username(),
-        "site": site_id,
-        "day": timezone.localdate(now),
-        "categories": categories,
-        "positions": positions,
-        "now": now,
-        "number": number,
-    }
-    for _attempt in range(CALL_ATTEMPTS):
-        try:
-            row = _execute_prepared(CALL_NEXT_SQL, params)
-        except IntegrityError as exc:
-            # Only the one-active-ticket-per-counter index can refuse: a second call at the same
-            # counter that waited for the first one's lock (a double click).
-            raise _counter_busy() from exc
-        is_officer, busy, picked, *ticket_row = row
-        if not is_officer:
-            return _FALLBACK
-        if busy:
-            raise _counter_busy()
-        if picked is None:
-            return None
-        if ticket_row[0] is not None:
-            ticket = Ticket.from_db(Ticket.objects.db, _TICKET_ATTNAMES, ticket_row)
-            if isinstance(counter, Counter):
-                ticket.counter = counter
-            return ticket
-    raise Conflict('Antrian sedang ramai. Tekan "Panggil berikutnya" lagi.', code="queue.call_retry")
-
-
-def _finish_postgres(*, actor, ticket, outcome: str, note: str, survey: bool) -> Ticket | object:
-    """One statement; ``survey=False`` (autocommit) only finishes tickets without a survey to
-    send, the others come back with ``survey=True`` inside a transaction."""
-    if not getattr(actor, "is_authenticated", False) or outcome not in TicketOutcome.values:
-        return _FALLBACK
-    units = _principal(actor).units_with(*policies.COUNTER_ROLES)
-    if not units:
-        return _FALLBACK
-    pk = ticket.pk if isinstance(ticket, Ticket) else ticket
-    params = {
-        "ticket": pk,
-        "actor": actor.pk,
-        "actor_label": actor.get_username(),
-        "units": sorted(units),
-        "survey": survey,
-        "outcome": outcome,
-        "note": note[:200],
-        "now": timezone.now(),
-    }
-    row = _execute_prepared(FINISH_SQL, params)
-    if row is None:
-        return _FALLBACK  # nothing written: the ORM path explains why (or sends the survey)
-    _site_id, _unit_id, agency_id, _from_status, *ticket_row = row
-    done = Ticket.from_db(Ticket.objects.db, _TICKET_ATTNAMES, ticket_row)
-    if agency_id is None and done.case_id is None:
-        done.survey_link = None  # a village office's own desk: no survey
-    else:
-        done.survey_link = _invite_to_survey(done, actor)
-    return done
 
 
 def _save(ticket: Ticket, *fields) -> None:
@@ -1293,14 +1052,17 @@ def ticket_finish(*, actor, ticket: Ticket, outcome: str, note: str = "") -> Tic
     On PostgreSQL a ticket without a survey to send (no agency, no case) is finished by one
     statement; with a survey, that statement and the invitation share a transaction."""
     if _is_postgres():
-        done = _FALLBACK
-        if not connection.in_atomic_block:
-            done = _finish_postgres(actor=actor, ticket=ticket, outcome=outcome, note=note, survey=False)
-        if done is _FALLBACK:
+        done = statements.FALLBACK
+        if not connection.in_atomic_block:  # only tickets without a survey to send: one statement
+            done = statements.finish(actor=actor, ticket=ticket, outcome=outcome, note=note, survey=False)
+        if done is statements.FALLBACK:
             with transaction.atomic():
-                done = _finish_postgres(actor=actor, ticket=ticket, outcome=outcome, note=note, survey=True)
-                if done is _FALLBACK:
-                    done = _finish_orm(actor=actor, ticket=ticket, outcome=outcome, note=note)
+                done = statements.finish(actor=actor, ticket=ticket, outcome=outcome, note=note, survey=True)
+                if done is statements.FALLBACK:
+                    return _finish_orm(actor=actor, ticket=ticket, outcome=outcome, note=note)
+                done.survey_link = _invite_to_survey(done, actor) if done.needs_survey else None
+        else:
+            done.survey_link = None
         return done
     with transaction.atomic():
         return _finish_orm(actor=actor, ticket=ticket, outcome=outcome, note=note)
