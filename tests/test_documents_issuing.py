@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 import pytest
 from django.urls import reverse
@@ -85,6 +86,14 @@ def test_fast_qr_is_the_matrix_segno_makes():
         assert size == len(reference.matrix) and qrfast.matrix_rows(size, bits) == rows
     picture = qrfast.svg(prefix, "7KQ2M9XH4C", suffix)
     assert picture.startswith("<svg") and picture.count("<path") == 1
+    # The path draws exactly the dark modules: one rectangle per horizontal run, quiet zone 4.
+    size, bits = qrfast.qr_matrix_bits(prefix, "7KQ2M9XH4C", suffix)
+    drawn = [["0"] * size for _ in range(size)]
+    for x, y, n in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\3z", picture):
+        for column in range(int(x) - 4, int(x) - 4 + int(n)):
+            assert drawn[int(y) - 4][column] == "0"
+            drawn[int(y) - 4][column] = "1"
+    assert ["".join(row) for row in drawn] == qrfast.matrix_rows(size, bits)
 
 
 def test_codes_are_unique_and_unguessable_in_shape(world):

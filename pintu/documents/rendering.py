@@ -5,6 +5,10 @@ Templates live in ``pintu/templates/typst/<app>/<name>.typ``; data goes in as JS
 from ``common/letter.typ``). One compiler per thread is kept: it holds the fonts (embedded in the
 wheel, plus ``pintu/documents/fonts``) and the parsed templates, so a letter costs a few
 milliseconds instead of re-reading fonts each time.
+
+Typst's worker threads do not survive ``fork()``: a process that has compiled must not fork
+workers that compile (they hang). Servers fork their workers before the first request (gunicorn,
+also with ``--preload``: nothing here compiles at import), and nothing in Pintu forks.
 """
 
 from __future__ import annotations

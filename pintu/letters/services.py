@@ -12,7 +12,6 @@ import datetime as dt
 
 from django.conf import settings as django_settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -233,23 +232,47 @@ def _settings_for(office: OrgUnit) -> VillageLetterSettings:
     return row or VillageLetterSettings(office=office)
 
 
+_ISSUE_CONFIG_SQL: dict[str, tuple[str, list[str]]] = {}  # vendor -> (SQL, settings columns)
+
+
+def _issue_config_sql() -> tuple[str, list[str]]:
+    cached = _ISSUE_CONFIG_SQL.get(connection.vendor)
+    if cached is None:
+        qn = connection.ops.quote_name
+        settings_meta, choice_meta = VillageLetterSettings._meta, VillageLetterType._meta
+        columns = [f.column for f in settings_meta.concrete_fields]
+        choice = (
+            f"FROM {qn(choice_meta.db_table)} WHERE {qn('office_id')} = %s AND {qn('letter_type_id')} = %s"
+        )
+        # Identifiers come from the models and are quoted; the values are parameters.
+        sql = (
+            f"SELECT {', '.join(qn(c) for c in columns)}, "  # noqa: S608
+            f"(SELECT {qn('enabled')} {choice}), (SELECT {qn('signer')} {choice}) "
+            f"FROM {qn(settings_meta.db_table)} WHERE {qn('office_id')} = %s"
+        )
+        cached = _ISSUE_CONFIG_SQL[connection.vendor] = (
+            sql,
+            [f.attname for f in settings_meta.concrete_fields],
+        )
+    return cached
+
+
 def _issue_config(office: OrgUnit, letter_type: LetterType) -> tuple[VillageLetterSettings, bool, str]:
     """(settings, type enabled at this village, effective signer kind) in one query: the
-    village's choice for the type is read as subqueries of its settings row."""
-    choice = VillageLetterType.objects.filter(office_id=OuterRef("office_id"), letter_type_id=letter_type.pk)
-    row = (
-        VillageLetterSettings.objects.filter(office_id=office.pk)
-        .annotate(
-            type_enabled=Subquery(choice.values("enabled")[:1]),
-            type_signer=Subquery(choice.values("signer")[:1]),
-        )
-        .first()
-    )
-    if row is None:  # never configured: defaults (and the type's own switch)
+    village's choice for the type is read as subqueries of its settings row. Plain SQL built
+    once per database (issuing is the counter's hot path; the ORM would compile the same query
+    with its subqueries every time)."""
+    sql, names = _issue_config_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [office.pk, letter_type.pk, office.pk, letter_type.pk, office.pk])
+        found = cursor.fetchone()
+    if found is None:  # never configured: defaults (and the type's own switch)
         enabled, signer = _village_choice(office, letter_type)
         return VillageLetterSettings(office=office), enabled, signer
-    enabled = True if row.type_enabled is None else bool(row.type_enabled)
-    return row, letter_type.is_active and enabled, row.type_signer or letter_type.default_signer
+    row = VillageLetterSettings.from_db(connection.alias, names, found[: len(names)])
+    type_enabled, type_signer = found[len(names) :]
+    enabled = True if type_enabled is None else bool(type_enabled)
+    return row, letter_type.is_active and enabled, type_signer or letter_type.default_signer
 
 
 def _village_choice(office: OrgUnit, letter_type: LetterType) -> tuple[bool, str]:

@@ -45,8 +45,11 @@ class Hamlet(models.Model):
 class Family(models.Model):
     """A family card (Kartu Keluarga)."""
 
-    kk_number = models.CharField(_("nomor KK"), max_length=16, unique=True)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    # Unique (constraint below): a UniqueConstraint, not unique=True, which on PostgreSQL would add
+    # a second, pattern-ops index that no query uses (numbers are looked up whole).
+    kk_number = models.CharField(_("nomor KK"), max_length=16)
+    # Indexed by family_village_status (village first); no index of its own.
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+", db_index=False)
     hamlet = models.ForeignKey(Hamlet, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     rw = models.CharField(_("RW"), max_length=3, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
@@ -63,6 +66,7 @@ class Family(models.Model):
     class Meta:
         verbose_name = _("keluarga (KK)")
         verbose_name_plural = _("keluarga (KK)")
+        constraints = [models.UniqueConstraint(fields=["kk_number"], name="family_kk_number_unique")]
         indexes = [models.Index(fields=["village", "status"], name="family_village_status")]
 
     def __str__(self) -> str:
@@ -72,7 +76,9 @@ class Family(models.Model):
 class Resident(models.Model):
     """A person in a village's register. Moving to another Pintu village moves this row."""
 
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    # Indexed by resident_village_name (village first); no index of its own: every index is paid
+    # for by each of a regency's 1.7 million rows on import.
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+", db_index=False)
     family = models.ForeignKey(
         Family, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )

@@ -1,0 +1,179 @@
+"""Shared by the issuing benchmarks (``documents_letters.py``, ``letters_issue.py``): the database
+set-up, the village offices, and the interleaved runner.
+
+The runner measures letters per second in rounds that interleave the subjects (A B C A B C …)
+so every subject sees the same machine. With ``workers=1`` it calls them in this process, one
+after the other: the latency view, where each letter waits for its own commit (fdatasync on
+PostgreSQL, ~3-4 ms here, about half a compile). With ``workers=N`` the calls run in N forked
+processes at once, as N server workers would run N requests: the throughput view, where one
+process compiles while another waits for its commit. Every subject, the bare engine included,
+gets the same N workers, each its own range of items; a round's rate is all the letters of the
+round over the round's wall time.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+RESULTS = ROOT / "bench" / "results"
+
+
+def configure(*, sqlite: bool, db_name: str, media: str, signer_file: str) -> None:
+    """A fresh database (PostgreSQL ``db_name`` or a SQLite file) and Django on production
+    settings with the local signer."""
+    if sqlite:
+        path = RESULTS / f"{db_name}.sqlite3"
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    else:
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{db_name}"')
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{db_name}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "pintu.settings"
+    os.environ.setdefault("PINTU_DEBUG", "0")
+    os.environ.setdefault("PINTU_SECRET_KEY", "bench-only-" + "k" * 60)
+    os.environ.setdefault("PINTU_MEDIA_ROOT", str(RESULTS / media))
+    os.environ.setdefault("PINTU_LOG_LEVEL", "WARNING")
+    os.environ["PINTU_SIGNER"] = "local"
+    os.environ.setdefault("PINTU_SIGNER_DEMO_PKCS12", str(RESULTS / signer_file))
+    import django
+
+    django.setup()
+
+
+def village_offices(count: int):
+    """Migrate; Banyuwangi's Licin with ``count`` villages, each with its office and a kepala desa
+    and an operator. Returns [(village, office, head, operator)]."""
+    from django.core.management import call_command
+
+    from pintu.accounts.constants import AccountType, Role
+    from pintu.accounts.models import User
+    from pintu.accounts.services import role_assign
+    from pintu.regions.models import District, OrgUnit, Province, Regency, Village
+    from pintu.regions.services import org_units_ensure_for_regency
+
+    call_command("migrate", interactive=False, verbosity=0)
+    province = Province.objects.create(code="35", name="Jawa Timur")
+    regency = Regency.objects.create(
+        code="35.10", province=province, name="Kabupaten Banyuwangi", kind="kabupaten"
+    )
+    licin = District.objects.create(code="35.10.24", regency=regency, name="Licin")
+    names = ["Tamansari", "Licin", "Banjar", "Segobang", "Pakel", "Jelun", "Gumuk", "Kluncing"]
+    villages = [
+        Village.objects.create(
+            code=f"35.10.24.{2008 + i}", district=licin, name=names[i % len(names)], kind="desa"
+        )
+        for i in range(count)
+    ]
+    org_units_ensure_for_regency(regency_code="35.10")
+    out = []
+    for i, village in enumerate(villages):
+        office = OrgUnit.objects.get(code=f"DESA-{village.code}")
+        head = User.objects.create(
+            username=f"kades-bench-{i}", full_name="Sugeng Riyadi", account_type=AccountType.STAFF
+        )
+        operator = User.objects.create(
+            username=f"operator-bench-{i}", full_name="Rudi", account_type=AccountType.STAFF
+        )
+        role_assign(actor=None, user=head, role=Role.VILLAGE_HEAD, org_unit=office)
+        role_assign(actor=None, user=operator, role=Role.VILLAGE_OPERATOR, org_unit=office)
+        out.append((village, office, head, operator))
+    return out
+
+
+# --- the runner ------------------------------------------------------------------------------------
+
+_SUBJECTS: dict = {}  # name -> call(worker, item); set before the workers fork
+
+
+def _worker(index: int, conn) -> None:
+    from django.db import connections
+
+    connections.close_all()  # never the parent's sockets: each worker opens its own
+    while True:
+        task = conn.recv()
+        if task is None:
+            break
+        name, items = task
+        call = _SUBJECTS[name]
+        for item in items:
+            call(index, item)
+        conn.send(True)
+    connections.close_all()
+
+
+class Runner:
+    """``run(name, items_per_worker)`` -> letters per second across all workers. Items are
+    numbered across all runners of the process: no two calls get the same item."""
+
+    serial = 0
+
+    def __init__(self, subjects: dict, workers: int):
+        self.workers = workers
+        _SUBJECTS.clear()
+        _SUBJECTS.update(subjects)
+        self.pipes, self.processes = [], []
+        if workers > 1:
+            from django.db import connections
+
+            connections.close_all()
+            context = multiprocessing.get_context("fork")
+            for index in range(workers):
+                parent, child = context.Pipe()
+                process = context.Process(target=_worker, args=(index, child), daemon=True)
+                process.start()
+                self.pipes.append(parent)
+                self.processes.append(process)
+
+    def run(self, name: str, per_worker: int) -> float:
+        batches = []
+        for _index in range(self.workers):
+            batches.append(range(Runner.serial, Runner.serial + per_worker))
+            Runner.serial += per_worker
+        started = time.perf_counter()
+        if self.workers == 1:
+            call = _SUBJECTS[name]
+            for item in batches[0]:
+                call(0, item)
+        else:
+            for pipe, items in zip(self.pipes, batches, strict=True):
+                pipe.send((name, items))
+            for pipe in self.pipes:
+                pipe.recv()
+        return per_worker * self.workers / (time.perf_counter() - started)
+
+    def close(self) -> None:
+        for pipe in self.pipes:
+            pipe.send(None)
+        for process in self.processes:
+            process.join(timeout=30)
+
+    def interleaved(self, rounds: int, per_worker: int, *, warm_up: int = 5) -> dict[str, float]:
+        """Median letters/s of each subject over ``rounds`` interleaved rounds."""
+        for name in _SUBJECTS:  # fonts, templates, QR shape, connections — in every worker
+            self.run(name, warm_up)
+        rates: dict[str, list[float]] = {name: [] for name in _SUBJECTS}
+        for _round in range(rounds):
+            for name in _SUBJECTS:
+                rates[name].append(self.run(name, per_worker))
+        self.rates = rates
+        return {name: statistics.median(values) for name, values in rates.items()}
+
+
+def item_count(rounds: int, per_worker: int, workers: int, warm_up: int = 5) -> int:
+    """How many distinct items a run with these settings draws (bare inputs are prepared ahead)."""
+    return (rounds * per_worker + warm_up) * (workers + 1) * 3  # the one-process pass too
