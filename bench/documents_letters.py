@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.issuing import RESULTS, Runner, configure, item_count, village_offices  # noqa: E402
+from bench.issuing import configure, item_count, run_passes, village_offices  # noqa: E402
 
 LETTER = {
     "kop": {
@@ -64,8 +64,6 @@ def main() -> None:
         media="media-documents",
         signer_file="documents-signer.p12",
     )
-
-    from django.db import connection
 
     from pintu.documents import issuing
     from pintu.documents.rendering import _compiler, template_path
@@ -119,35 +117,14 @@ def main() -> None:
         return run
 
     subjects = {"bare": bare, "unsigned": issue(False), "signed": issue(True)}
-    vendor = connection.vendor
-    # The worker processes fork before anything is compiled in this one (see bench/issuing.py).
-    runners = {workers: Runner(subjects, workers) for workers in sorted({most, 1}, reverse=True)}
-    report = {}
-    for workers, runner in sorted(runners.items()):
-        try:
-            med = runner.interleaved(args.rounds, args.per_round)
-        finally:
-            runner.close()
-        ratio = med["unsigned"] / med["bare"]
-        signing_cost = med["unsigned"] / med["signed"] - 1  # extra time per letter, relative
-        report[workers] = {"rates": runner.rates, "median": med, "ratio": ratio, "signing_cost": signing_cost}
-        label = "one process" if workers == 1 else f"{workers} processes"
-        print(
-            f"[{vendor}, {label}, {args.rounds} rounds, load {os.getloadavg()[0]:.2f}] document_issue (unsigned) "
-            f"{med['unsigned']:,.0f}/s vs bare typst compile {med['bare']:,.0f}/s: ratio {ratio:.0%}; "
-            f"signed {med['signed']:,.0f}/s: signing costs {signing_cost:+.0%} time per letter",
-            flush=True,
-        )
-    final = report[most]
-    print(
-        f"goal (throughput, {most} processes): ratio {final['ratio']:.0%} (>= 70%) "
-        f"{'PASS' if final['ratio'] >= 0.70 else 'FAIL'}; signing {final['signing_cost']:+.0%} (<= +25%) "
-        f"{'PASS' if final['signing_cost'] <= 0.25 else 'FAIL'}"
+    run_passes(
+        subjects,
+        workers=most,
+        rounds=args.rounds,
+        per_round=args.per_round,
+        label="document_issue (unsigned)",
+        name="documents_letters",
     )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"documents_letters-{vendor}-latest.json"
-    out.write_text(json.dumps({str(k): v for k, v in report.items()}, indent=2))
-    print(f"details: {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

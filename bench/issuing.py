@@ -177,3 +177,49 @@ class Runner:
 def item_count(rounds: int, per_worker: int, workers: int, warm_up: int = 5) -> int:
     """How many distinct items a run with these settings draws (bare inputs are prepared ahead)."""
     return (rounds * per_worker + warm_up) * (workers + 1) * 3  # the one-process pass too
+
+
+def run_passes(subjects: dict, *, workers: int, rounds: int, per_round: int, label: str, name: str) -> dict:
+    """The one-process pass and the ``workers`` pass, printed; the goals judged; the details
+    written to ``bench/results/<name>-<vendor>-latest.json``. ``subjects``: bare, unsigned, signed.
+
+    PostgreSQL is judged on the throughput pass (a server's workers issue at once). SQLite lets
+    one writer in at a time and the render happens inside the issuing transaction, so its
+    workers queue behind each other: SQLite is judged on the one-process pass."""
+    import json
+
+    from django.db import connection
+
+    vendor = connection.vendor
+    # The worker processes fork before anything is compiled in this one (a server's workers fork
+    # before their first request; Typst's threads do not survive a fork).
+    runners = {count: Runner(subjects, count) for count in sorted({workers, 1}, reverse=True)}
+    report = {}
+    for count, runner in sorted(runners.items()):
+        try:
+            med = runner.interleaved(rounds, per_round)
+        finally:
+            runner.close()
+        ratio = med["unsigned"] / med["bare"]
+        signing_cost = med["unsigned"] / med["signed"] - 1  # extra time per letter, relative
+        report[count] = {"rates": runner.rates, "median": med, "ratio": ratio, "signing_cost": signing_cost}
+        passes = "one process" if count == 1 else f"{count} processes"
+        print(
+            f"[{vendor}, {passes}, {rounds} rounds, load {os.getloadavg()[0]:.2f}] {label} "
+            f"{med['unsigned']:,.1f}/s vs bare typst compile {med['bare']:,.1f}/s: ratio {ratio:.0%}; "
+            f"signed {med['signed']:,.1f}/s: signing costs {signing_cost:+.0%} time per letter",
+            flush=True,
+        )
+    judged = workers if vendor == "postgresql" else 1
+    final = report[judged]
+    pass_name = f"throughput, {judged} processes" if judged > 1 else "one process"
+    print(
+        f"goal ({pass_name}): ratio "
+        f"{final['ratio']:.0%} (>= 70%) {'PASS' if final['ratio'] >= 0.70 else 'FAIL'}; signing "
+        f"{final['signing_cost']:+.0%} (<= +25%) {'PASS' if final['signing_cost'] <= 0.25 else 'FAIL'}"
+    )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"{name}-{vendor}-latest.json"
+    out.write_text(json.dumps({"judged": judged, **{str(k): v for k, v in report.items()}}, indent=2))
+    print(f"details: {out.relative_to(ROOT)}")
+    return report

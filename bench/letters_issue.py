@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.issuing import RESULTS, Runner, configure, item_count, village_offices  # noqa: E402
+from bench.issuing import configure, item_count, run_passes, village_offices  # noqa: E402
 
 
 def world(count: int):
@@ -100,7 +100,6 @@ def main() -> None:
         signer_file="letters-signer.p12",
     )
 
-    from django.db import connection
     from django.utils import timezone
 
     from pintu.documents import issuing
@@ -165,36 +164,14 @@ def main() -> None:
         return run
 
     subjects = {"bare": bare, "unsigned": issue(False), "signed": issue(True)}
-    vendor = connection.vendor
-    report = {}
-    # The worker processes fork before anything is compiled in this one (as a server's workers
-    # fork before their first request).
-    runners = {workers: Runner(subjects, workers) for workers in sorted({most, 1}, reverse=True)}
-    for workers, runner in sorted(runners.items()):
-        try:
-            med = runner.interleaved(args.rounds, args.per_round)
-        finally:
-            runner.close()
-        ratio = med["unsigned"] / med["bare"]
-        signing_cost = med["unsigned"] / med["signed"] - 1
-        report[workers] = {"rates": runner.rates, "median": med, "ratio": ratio, "signing_cost": signing_cost}
-        label = "one process" if workers == 1 else f"{workers} processes"
-        print(
-            f"[{vendor}, {label}, {args.rounds} rounds, load {os.getloadavg()[0]:.2f}] letter_issue (signature off) "
-            f"{med['unsigned']:,.1f}/s vs bare typst compile {med['bare']:,.1f}/s: ratio {ratio:.0%}; "
-            f"signed {med['signed']:,.1f}/s: signing costs {signing_cost:+.0%} time per letter",
-            flush=True,
-        )
-    final = report[most]
-    print(
-        f"goal (throughput, {most} processes): ratio {final['ratio']:.0%} (>= 70%) "
-        f"{'PASS' if final['ratio'] >= 0.70 else 'FAIL'}; signing {final['signing_cost']:+.0%} (<= +25%) "
-        f"{'PASS' if final['signing_cost'] <= 0.25 else 'FAIL'}"
+    run_passes(
+        subjects,
+        workers=most,
+        rounds=args.rounds,
+        per_round=args.per_round,
+        label="letter_issue (signature off)",
+        name="letters_issue",
     )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"letters_issue-{vendor}-latest.json"
-    out.write_text(json.dumps({str(k): v for k, v in report.items()}, indent=2))
-    print(f"details: {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

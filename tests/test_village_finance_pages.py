@@ -215,3 +215,80 @@ def test_live_preview_checks_rules_without_saving(client, fin):
     assert BudgetLine.objects.count() == before
     login(client, fin.users["other_treasurer"])
     assert client.post(url, form).status_code == 404
+
+
+# --- editing a line of a draft -------------------------------------------------------------------
+
+
+def _edit_form(line, **changes):
+    form = {
+        "account": line.account.code,
+        "fund_source": line.fund_source.code,
+        "description": line.description,
+        "volume": str(line.volume),
+        "unit": line.unit,
+        "unit_price": str(int(line.unit_price)),
+        "pay_position": line.pay_position,
+    }
+    form.update(changes)
+    return form
+
+
+def test_treasurer_edits_a_draft_line(client, fin):
+    login(client, fin.users["treasurer"])
+    line = fin.lines["kades"]  # 12 OB × 3,000,000
+    url = reverse("village_finance:line_edit", args=[line.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Siltap kepala desa" in page.content.decode()
+    response = client.post(url, _edit_form(line, unit_price="3.100.000", fund_source="DDS", volume="12"))
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert line.amount == 37_200_000 and line.fund_source.code == "DDS"
+    budget = Budget.objects.get(pk=fin.budget.pk)
+    assert budget.spending_total == 1_551_200_000
+    assert budget.dana_desa_total == 500_000_000 + 216_000_000 + 37_200_000
+    year_page = client.get(
+        reverse("village_finance:year", args=[fin.world.village.code, YEAR])
+    ).content.decode()
+    assert url in year_page
+
+
+def test_edit_preview_replaces_the_line_instead_of_adding_it(client, fin):
+    login(client, fin.users["treasurer"])
+    line = fin.lines["kades"]
+    url = reverse("village_finance:rules_preview", args=[fin.budget.pk])
+    same = {**_edit_form(line), "kind": "spending", "pay_position": "head"}
+    assert "apbdes.balance" not in client.post(url, {**same, "line_id": line.pk}).content.decode()
+    assert "apbdes.balance" in client.post(url, same).content.decode()  # as a new line: unbalanced
+    assert (
+        "apbdes.balance"
+        in client.post(url, {**same, "line_id": line.pk, "unit_price": "3100000"}).content.decode()
+    )
+    line.refresh_from_db()
+    assert line.amount == 36_000_000
+
+
+@pytest.mark.parametrize("who", sorted(ALL))
+def test_denied_line_edit_changes_nothing(client, fin, who):
+    login(client, fin.users[who])
+    line = fin.lines["kades"]
+    url = reverse("village_finance:line_edit", args=[line.pk])
+    client.post(url, _edit_form(line, unit_price="9000000"))
+    line.refresh_from_db()
+    assert line.amount == (108_000_000 if who == "treasurer" else 36_000_000)
+    status = client.get(url).status_code
+    if who == "treasurer":
+        assert status == 200
+    else:
+        assert status == (403 if who in READERS or who == "citizen" else 404)
+
+
+def test_adopted_line_cannot_be_edited(client, fin):
+    adopt(fin)
+    login(client, fin.users["treasurer"])
+    line = fin.lines["kades"]
+    url = reverse("village_finance:line_edit", args=[line.pk])
+    client.post(url, _edit_form(line, unit_price="9000000"))
+    line.refresh_from_db()
+    assert line.amount == 36_000_000
+    assert client.get(url).status_code == 403

@@ -412,13 +412,14 @@ def test_transfers_and_panjar_move_money_not_realisation(fin):
         amount=10_000_000,
         moved_on=dt.date(2026, 2, 3),
     )
-    vf.book_transfer(
+    vf.panjar_give(
         actor=t,
         fiscal_year=fin.fiscal_year,
-        from_book="cash",
-        to_book="panjar",
+        activity=fin.activities["jalan"],
+        recipient="Pelaksana kegiatan",
         amount=4_000_000,
-        moved_on=dt.date(2026, 2, 3),
+        book="cash",
+        given_on=dt.date(2026, 2, 3),
     )
     with pytest.raises(ValidationFailed):
         vf.book_transfer(

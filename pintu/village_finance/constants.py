@@ -1,5 +1,6 @@
 """Names and numbers of village finance (Permendagri 20/2018, PP 11/2019)."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db import models
@@ -102,7 +103,8 @@ class EntryKind(models.TextChoices):
     TAX_REMIT = "tax_remit", _("Penyetoran pajak")
     TRANSFER = "transfer", _("Pemindahbukuan kas/bank")
     PANJAR_OUT = "panjar_out", _("Pemberian panjar")
-    PANJAR_BACK = "panjar_back", _("Pertanggungjawaban panjar")
+    PANJAR_SPEND = "panjar_spend", _("Pertanggungjawaban panjar (SPJ)")
+    PANJAR_BACK = "panjar_back", _("Pengembalian sisa panjar")
     REVERSAL = "reversal", _("Koreksi (pembalik)")
 
 
@@ -135,3 +137,36 @@ DEFAULT_FUND_SOURCES = [
     ("PBP", "Penerimaan Pembiayaan", False, 8),
     ("DLL", "Lain-lain Pendapatan Desa yang Sah", False, 9),
 ]
+
+
+class PanjarStatus(models.TextChoices):
+    OPEN = "open", _("Belum dipertanggungjawabkan")
+    SETTLED = "settled", _("Selesai")
+    CANCELLED = "cancelled", _("Dibatalkan (dikoreksi)")
+
+
+class ReportKind(models.TextChoices):
+    SEMESTER = "semester1", _("Laporan realisasi semester I")
+    YEAR_END = "year_end", _("Laporan pertanggungjawaban realisasi APBDes (akhir tahun)")
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Dikirim ke camat")
+    RECEIVED = "received", _("Diterima camat")
+    RETURNED = "returned", _("Dikembalikan camat")
+
+
+def report_due(kind: str, year: int):
+    """Permendagri 20/2018 art. 68 and 70: the semester I report by the end of July of the fiscal
+    year; the year-end report (pertanggungjawaban) by the end of January of the next year.
+
+    The regulation names the month's end, so the due date is the calendar date (not moved to a
+    working day)."""
+    if kind == ReportKind.SEMESTER:
+        return dt.date(year, 7, 31)
+    return dt.date(year + 1, 1, 31)
+
+
+def report_period_end(kind: str, year: int):
+    """The last day the report covers: 30 June for semester I, 31 December for the year."""
+    return dt.date(year, 6, 30) if kind == ReportKind.SEMESTER else dt.date(year, 12, 31)

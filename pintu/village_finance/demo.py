@@ -13,8 +13,8 @@ from pintu.accounts.services import role_assign, staff_user_create
 from pintu.demo.generate import DEMO_VILLAGE, OTHER_VILLAGES
 from pintu.regions.models import OrgUnit, Village
 from pintu.village_finance import services as vf
-from pintu.village_finance.constants import Book, BudgetStatus, LineKind
-from pintu.village_finance.models import FiscalYear
+from pintu.village_finance.constants import Book, BudgetStatus, LineKind, ReportKind
+from pintu.village_finance.models import BudgetLine, FiscalYear
 from pintu.village_finance.reference import reference_load
 
 PASSWORD = "pintu-demo-2026"  # noqa: S105 - the documented demo password
@@ -521,8 +521,54 @@ def _execute(fy, treasurer, secretary, head):
             paid_on=dt.date(YEAR, 10, 15),
             ntpn="0A1B2C3D4E5F6G7H",
         )
+    _panjar(fy, treasurer)
     for month in range(1, 10):
         vf.month_close(actor=treasurer, fiscal_year=fy, month=month)
+    vf.report_submit(actor=treasurer, fiscal_year=fy, kind=ReportKind.SEMESTER, on=dt.date(YEAR, 7, 24))
+
+
+def _panjar(fy, treasurer):
+    """A settled panjar: 5,000,000 to the implementer, 4,250,000 accounted, 750,000 back."""
+    from pintu.village_finance.models import Activity
+
+    line = next(
+        (
+            ln
+            for ln in BudgetLine.objects.filter(
+                budget_id=fy.effective_budget_id, kind=LineKind.SPENDING, account__code__startswith="5.2"
+            ).order_by("pk")
+            if ln.amount - vf.line_realised(fy.pk, ln.key) >= 10_000_000
+        ),
+        None,
+    )
+    if line is None:
+        return
+    activity = Activity.objects.get(pk=line.activity_id)
+    panjar = vf.panjar_give(
+        actor=treasurer,
+        fiscal_year=fy,
+        activity=activity,
+        recipient="Slamet Riyadi",
+        recipient_position="Kasi Kesejahteraan (pelaksana kegiatan)",
+        amount=5_000_000,
+        book=Book.CASH,
+        given_on=dt.date(YEAR, 5, 5),
+    )
+    vf.panjar_account(
+        actor=treasurer,
+        panjar=panjar,
+        items=[
+            {
+                "line": line,
+                "amount": 4_250_000,
+                "description": "Belanja bahan kegiatan",
+                "payee": "Toko Sumber Rejeki",
+                "taxes": {"pph22": 63_750},
+            }
+        ],
+        accounted_on=dt.date(YEAR, 5, 12),
+    )
+    vf.panjar_close(actor=treasurer, panjar=panjar, closed_on=dt.date(YEAR, 5, 14))
 
 
 def _tax_left(fy, kind):

@@ -17,7 +17,10 @@ from pintu.village_finance.constants import (
     BudgetStatus,
     EntryKind,
     LineKind,
+    PanjarStatus,
     PayPosition,
+    ReportKind,
+    ReportStatus,
     SppAction,
     SppStatus,
     TaxKind,
@@ -127,6 +130,7 @@ class FiscalYear(models.Model):
     realised_dana_desa = Money(_("belanja Dana Desa terealisasi"))
     spp_counter = models.PositiveIntegerField(default=0)
     entry_counter = models.PositiveIntegerField(default=0)
+    panjar_counter = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -312,6 +316,8 @@ class PaymentRequest(models.Model):
     )
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Siskeudes import: No_SPP of an imported SPP (natural key: a re-import skips it).
+    siskeudes_ref = models.CharField(_("nomor Siskeudes"), max_length=80, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-pk"]
@@ -365,6 +371,8 @@ class JournalEntry(models.Model):
     )
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
     posted_at = models.DateTimeField()
+    # Siskeudes import: "<table>:<No_Bukti>" of an imported entry (natural key: a re-import skips it).
+    siskeudes_ref = models.CharField(_("nomor Siskeudes"), max_length=80, blank=True, db_index=True)
 
     class Meta:
         ordering = ["fiscal_year_id", "date", "pk"]
@@ -424,3 +432,180 @@ class BookClosing(models.Model):
 
     def __str__(self):
         return f"{self.fiscal_year_id}/{self.month}"
+
+
+# --- Siskeudes import ----------------------------------------------------------------------------
+
+
+class SiskeudesImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Menunggu giliran")
+    RUNNING = "running", _("Sedang diimpor")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
+
+
+class SiskeudesImportJob(models.Model):
+    """An uploaded Siskeudes .zip imported in the background; counts and bad rows kept for the report."""
+
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("tahun anggaran"))
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="village_finance/siskeudes/%Y/%m/")
+    file_name = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=10, choices=SiskeudesImportStatus.choices, default=SiskeudesImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)  # table → {"imported", "skipped", "failed"}
+    errors = models.JSONField(default=list, blank=True)  # [{table, row, column, message}]
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["village", "year"])]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        if self.status == SiskeudesImportStatus.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.processed_rows * 100 // self.total_rows)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (SiskeudesImportStatus.DONE, SiskeudesImportStatus.FAILED)
+
+    @property
+    def failed_count(self) -> int:
+        return len(self.errors or [])
+
+
+# --- panjar (advances to activity implementers) ---------------------------------------------------
+
+
+class Panjar(models.Model):
+    """A panjar kegiatan: money the treasurer advances to an activity's implementer (Kasi/Kaur
+    pelaksana kegiatan, TPK), who accounts for it with spending against the activity's lines
+    (SPJ) and returns the rest. Settled when ``accounted + returned == amount``.
+
+    ``accounted`` and ``returned`` are kept by the panjar services with ``F()`` updates in the
+    same transaction as the journal entries (the panjar book is the source of truth).
+    """
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="panjars")
+    number = models.CharField(_("nomor panjar"), max_length=40)
+    # The RKPDes line is the same in every budget version (an amendment copies activities).
+    plan = models.ForeignKey(PlanActivity, on_delete=models.PROTECT, related_name="panjars")
+    activity_name = models.CharField(_("kegiatan"), max_length=300)
+    recipient = models.CharField(_("penerima (pelaksana kegiatan)"), max_length=150)
+    recipient_position = models.CharField(_("jabatan penerima"), max_length=100, blank=True)
+    description = models.CharField(_("keperluan"), max_length=300)
+    book = models.CharField(_("diberikan dari"), max_length=6, choices=Book.choices)
+    amount = Money(_("jumlah panjar"))
+    accounted = Money(_("dipertanggungjawabkan"))
+    returned = Money(_("dikembalikan"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=PanjarStatus.choices, default=PanjarStatus.OPEN
+    )
+    given_on = models.DateField(_("tanggal diberikan"))
+    settled_on = models.DateField(_("tanggal selesai"), null=True, blank=True)
+    given_entry = models.OneToOneField("JournalEntry", on_delete=models.PROTECT, related_name="panjar_given")
+    # The return of the remainder (cleared again if that entry is reversed).
+    closed_entry = models.OneToOneField(
+        "JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="panjar_closed"
+    )
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "number"], name="vf_panjar_number_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="vf_panjar_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(accounted__gte=0, returned__gte=0)
+                & Q(accounted__lte=models.F("amount") - models.F("returned")),
+                name="vf_panjar_within_amount",
+            ),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "status", "given_on"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def outstanding(self):
+        """Still in the implementer's hands: neither accounted for nor returned."""
+        return self.amount - self.accounted - self.returned
+
+
+class PanjarItem(models.Model):
+    """One spending of a panjar accounted for (a row of the SPJ panjar), realised on a line."""
+
+    panjar = models.ForeignKey(Panjar, on_delete=models.PROTECT, related_name="items")
+    entry = models.ForeignKey("JournalEntry", on_delete=models.PROTECT, related_name="panjar_items")
+    line_key = models.UUIDField()
+    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(_("uraian"), max_length=300)
+    payee = models.CharField(_("penerima"), max_length=150)
+    amount = Money(_("jumlah bruto"))
+    tax_withheld = Money(_("potongan pajak"))
+
+    class Meta:
+        ordering = ["panjar_id", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="vf_panjar_item_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.panjar_id} {self.amount}"
+
+
+# --- report submissions ----------------------------------------------------------------------------
+
+
+class ReportSubmission(models.Model):
+    """The village sends its semester I or year-end report to the bupati through the camat
+    (Permendagri 20/2018 art. 68-70). Attempts are rows: a returned submission stays, the
+    village submits again as a new row; at most one attempt that is not returned per kind.
+    """
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="report_submissions")
+    kind = models.CharField(_("jenis laporan"), max_length=10, choices=ReportKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+    )
+    due_on = models.DateField(_("batas penyampaian"))
+    submitted_on = models.DateField(_("tanggal dikirim"))
+    is_late = models.BooleanField(_("terlambat"), default=False)
+    submitted_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    # The report as sent: totals per akun (budget, realised), the period end and open panjar.
+    snapshot = models.JSONField(default=dict)
+    file_name = models.CharField(_("berkas laporan"), max_length=120, blank=True)
+    received_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("catatan camat"), blank=True)
+
+    class Meta:
+        ordering = ["fiscal_year_id", "kind", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "kind"],
+                condition=~Q(status="returned"),
+                name="vf_report_one_active_per_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "status"])]
+
+    def __str__(self):
+        return f"{self.fiscal_year_id} {self.kind} {self.status}"

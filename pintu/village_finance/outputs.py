@@ -165,8 +165,37 @@ def books_xlsx(fiscal_year: FiscalYear) -> bytes:
         sheet.set_column(0, 1, 16)
         sheet.set_column(2, 2, 50)
         sheet.set_column(3, 5, 16)
+    _panjar_sheet(book, fiscal_year, bold, money, date)
     book.close()
     return buffer.getvalue()
+
+
+def _panjar_sheet(book, fiscal_year: FiscalYear, bold, money, date) -> None:
+    """Rekap panjar: every panjar of the year with given / accounted / returned and what is still
+    open (the LPJ shows unsettled panjar at the top)."""
+    from pintu.village_finance.constants import PanjarStatus
+    from pintu.village_finance.models import Panjar
+
+    sheet = book.add_worksheet("Rekap panjar")
+    headers = ["Nomor", "Tanggal", "Penerima", "Kegiatan", "Panjar", "SPJ", "Dikembalikan", "Sisa", "Status"]
+    for col, h in enumerate(headers):
+        sheet.write(0, col, h, bold)
+    rows = sorted(
+        Panjar.objects.filter(fiscal_year=fiscal_year).exclude(status=PanjarStatus.CANCELLED),
+        key=lambda p: (p.status != PanjarStatus.OPEN, p.given_on, p.pk),
+    )
+    for i, p in enumerate(rows, start=1):
+        sheet.write(i, 0, p.number)
+        sheet.write_datetime(i, 1, dt_from(p.given_on), date)
+        sheet.write(i, 2, p.recipient)
+        sheet.write(i, 3, p.activity_name)
+        for col, value in enumerate((p.amount, p.accounted, p.returned, p.outstanding), start=4):
+            sheet.write_number(i, col, float(value), money)
+        sheet.write(i, 8, "BELUM DIPERTANGGUNGJAWABKAN" if p.status == PanjarStatus.OPEN else "Selesai")
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(2, 3, 36)
+    sheet.set_column(4, 7, 16)
+    sheet.set_column(8, 8, 30)
 
 
 def dt_from(day):

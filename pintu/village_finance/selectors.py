@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,16 @@ from pintu.accounts.access import Principal
 from pintu.core.errors import NotFound
 from pintu.regions.models import Village
 from pintu.village_finance import policies
-from pintu.village_finance.constants import BudgetKind, BudgetStatus, LineKind
+from pintu.village_finance.constants import (
+    BudgetKind,
+    BudgetStatus,
+    LineKind,
+    PanjarStatus,
+    ReportKind,
+    ReportStatus,
+    report_due,
+    report_period_end,
+)
 from pintu.village_finance.models import (
     Account,
     Activity,
@@ -25,8 +34,11 @@ from pintu.village_finance.models import (
     BudgetLine,
     FiscalYear,
     JournalLine,
+    Panjar,
+    PanjarItem,
     PaymentRequest,
     PlanActivity,
+    ReportSubmission,
 )
 
 ZERO = Decimal(0)
@@ -513,3 +525,189 @@ def spp_list(fiscal_year: FiscalYear, *, status: str | None = None, limit: int =
 
 def bidang_list() -> list[Bidang]:
     return list(Bidang.objects.all())
+
+
+# --- panjar --------------------------------------------------------------------------------------
+
+
+def panjar_for(principal: Principal, panjar_id: int) -> Panjar:
+    panjar = (
+        Panjar.objects.select_related("fiscal_year__village__district__regency", "given_entry", "plan")
+        .filter(pk=panjar_id)
+        .filter(policies.village_filter(principal, "fiscal_year__village__"))
+        .first()
+    )
+    if panjar is None:
+        raise NotFound()
+    return panjar
+
+
+def panjar_list(fiscal_year: FiscalYear, *, status: str | None = None, limit: int = 200) -> list[Panjar]:
+    qs = Panjar.objects.filter(fiscal_year=fiscal_year)
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs.order_by("-given_on", "-pk")[:limit])
+
+
+def panjar_summary(fiscal_year: FiscalYear) -> dict:
+    """Given, accounted, returned and still outstanding over the year (one query)."""
+    row = (
+        Panjar.objects.filter(fiscal_year=fiscal_year)
+        .exclude(status=PanjarStatus.CANCELLED)
+        .aggregate(
+            given=Sum("amount"),
+            accounted=Sum("accounted"),
+            returned=Sum("returned"),
+            open=Count("pk", filter=Q(status=PanjarStatus.OPEN)),
+        )
+    )
+    given, accounted, returned = (row[k] or ZERO for k in ("given", "accounted", "returned"))
+    return {
+        "given": given,
+        "accounted": accounted,
+        "returned": returned,
+        "outstanding": given - accounted - returned,
+        "open": row["open"] or 0,
+    }
+
+
+def panjar_items(panjar: Panjar) -> list[PanjarItem]:
+    """The SPJ rows; ``reversed`` marks those whose entry was corrected."""
+    items = list(
+        PanjarItem.objects.filter(panjar=panjar)
+        .select_related("entry", "line__account")
+        .annotate(reversed=Count("entry__reversed_by"))
+        .order_by("pk")
+    )
+    return items
+
+
+def panjar_lines(panjar: Panjar) -> list[BudgetLine]:
+    """Spending lines of the panjar's activity in the effective budget, with what is left."""
+    fy = panjar.fiscal_year
+    if not fy.effective_budget_id:
+        return []
+    realised = realisation_by_key(fy)
+    lines = list(
+        BudgetLine.objects.filter(
+            budget_id=fy.effective_budget_id, kind=LineKind.SPENDING, activity__plan_id=panjar.plan_id
+        )
+        .select_related("account")
+        .order_by("account__code", "pk")
+    )
+    for line in lines:
+        line.left = line.amount - realised.get(line.key, ZERO)
+    return lines
+
+
+# --- report submissions (late reporters) -----------------------------------------------------------
+
+
+def report_tracking(
+    principal: Principal, year: int, *, today: dt.date | None = None, district_code: str | None = None
+) -> dict:
+    """For every village of my area: its semester I and year-end report for ``year`` — due date
+    (computed, Permendagri 20/2018 art. 68-70), the submission that counts (the one not returned,
+    else the last returned), whether it is missing past its due date or was sent late — and the
+    late reporters counted per kecamatan. Kelurahan have no APBDes and are left out. 3 queries.
+    """
+    today = today or timezone.localdate()
+    villages = Village.objects.filter(policies.village_filter(principal)).exclude(kind="kelurahan")
+    if district_code:
+        villages = villages.filter(district__code=district_code)
+    villages = list(villages.select_related("district").order_by("district__name", "name"))
+    ids = [v.pk for v in villages]
+    current: dict = {}
+    for s in (
+        ReportSubmission.objects.filter(fiscal_year__village_id__in=ids, fiscal_year__year=year)
+        .select_related("submitted_by", "received_by")
+        .annotate(village_id=F("fiscal_year__village_id"))
+        .order_by("pk")
+    ):
+        key = (s.village_id, s.kind)
+        held = current.get(key)
+        # the attempt that is not returned wins; otherwise the latest returned one
+        if held is None or held.status == ReportStatus.RETURNED:
+            current[key] = s
+    dues = {kind: report_due(kind, year) for kind in ReportKind.values}
+    rows, districts = [], {}
+    for v in villages:
+        cells = {}
+        for kind, due in dues.items():
+            s = current.get((v.pk, kind))
+            active = s if s is not None and s.status != ReportStatus.RETURNED else None
+            cells[kind] = {
+                "kind": kind,
+                "label": ReportKind(kind).label,
+                "due": due,
+                "submission": s,
+                "missing": active is None and today > due,
+                "late": active is not None and active.is_late,
+                "returned": s is not None and s.status == ReportStatus.RETURNED,
+            }
+        row = {"village": v, "cells": cells, "late": any(c["missing"] or c["late"] for c in cells.values())}
+        rows.append(row)
+        d = districts.setdefault(
+            v.district_id,
+            {
+                "name": v.district.name,
+                "code": v.district.code,
+                "villages": 0,
+                "late_villages": 0,
+                **{f"{k}_missing": 0 for k in ReportKind.values},
+                **{f"{k}_late": 0 for k in ReportKind.values},
+            },
+        )
+        d["villages"] += 1
+        d["late_villages"] += 1 if row["late"] else 0
+        for kind, c in cells.items():
+            d[f"{kind}_missing"] += 1 if c["missing"] else 0
+            d[f"{kind}_late"] += 1 if c["late"] else 0
+    return {
+        "year": year,
+        "today": today,
+        "dues": dues,
+        "kinds": ReportKind.choices,
+        "rows": rows,
+        "late_rows": [r for r in rows if r["late"]],
+        "districts": sorted(districts.values(), key=lambda d: d["name"]),
+        "pending": [s for s in current.values() if s.status == ReportStatus.SUBMITTED],
+    }
+
+
+def report_submissions(fiscal_year: FiscalYear) -> list[dict]:
+    """The village's own view: per kind, its due date and every attempt (newest first)."""
+    attempts = defaultdict(list)
+    for s in (
+        ReportSubmission.objects.filter(fiscal_year=fiscal_year)
+        .select_related("submitted_by", "received_by")
+        .order_by("-pk")
+    ):
+        attempts[s.kind].append(s)
+    out = []
+    for kind, label in ReportKind.choices:
+        history = attempts.get(kind, [])
+        active = next((s for s in history if s.status != ReportStatus.RETURNED), None)
+        out.append(
+            {
+                "kind": kind,
+                "label": label,
+                "due": report_due(kind, fiscal_year.year),
+                "period_end": report_period_end(kind, fiscal_year.year),
+                "active": active,
+                "history": history,
+            }
+        )
+    return out
+
+
+def report_submission_for(principal: Principal, submission_id: int) -> ReportSubmission:
+    submission = (
+        ReportSubmission.objects.select_related("fiscal_year__village__district")
+        .filter(pk=submission_id)
+        .filter(policies.village_filter(principal, "fiscal_year__village__"))
+        .first()
+    )
+    if submission is None:
+        raise NotFound()
+    return submission

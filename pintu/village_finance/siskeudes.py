@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,14 @@ from django.db import transaction
 
 from pintu.core.errors import ValidationFailed
 from pintu.village_finance import services
-from pintu.village_finance.constants import BudgetKind, LineKind, SppStatus
+from pintu.village_finance.constants import (
+    TAX_ACCOUNTS,
+    Book,
+    BudgetKind,
+    EntryKind,
+    LineKind,
+    SppStatus,
+)
 from pintu.village_finance.models import (
     Activity,
     ActivityKind,
@@ -28,7 +36,7 @@ from pintu.village_finance.models import (
     BudgetLine,
     FiscalYear,
     FundSource,
-    JournalLine,
+    JournalEntry,
     PaymentRequest,
     PlanActivity,
 )
@@ -41,10 +49,30 @@ TABLES = (
     "Ta_Kegiatan",
     "Ta_RAB",
     "Ta_RABRinci",
+    "Ta_AnggaranLog",
     "Ta_SPP",
     "Ta_SPPRinci",
+    "Ta_SPPPot",
+    "Ta_SPPBukti",
+    "Ta_Pencairan",
+    "Ta_TBP",
     "Ta_TBPRinci",
+    "Ta_Pajak",
+    "Ta_Mutasi",
+    "Ta_JurnalUmum",
+    "Ta_JurnalUmumRinci",
 )
+# KdBayar: how money moved (Siskeudes: 1 tunai, 2 bank).
+KD_BAYAR = {Book.CASH: "1", Book.BANK: "2"}
+BOOK_OF_KD_BAYAR = {"1": Book.CASH, "2": Book.BANK}
+# Ta_Mutasi.Kd_Mutasi: 1 setor tunai ke bank, 2 tarik bank ke tunai. Advances (panjar) have their
+# own records (Panjar, SPJ) and are not exported or imported yet.
+MUTASI = {"1": (Book.CASH, Book.BANK), "2": (Book.BANK, Book.CASH)}
+KD_MUTASI = {books: code for code, books in MUTASI.items()}
+# Ta_JurnalUmum.JnsBukti for the entries no other table carries.
+JNS_FINANCING_OUT = "BKT"
+JNS_REVERSAL = "KOR"
+PANJAR_KINDS = tuple(k for k in EntryKind.values if k.startswith("panjar"))
 NON_ACTIVITY = "00.00.00"
 
 
@@ -153,11 +181,37 @@ def export_tables(fiscal_year: FiscalYear) -> dict[str, list[dict]]:
     for agg in rab.values():
         agg["AnggaranPAK"] = agg["AnggaranStlhPAK"] - agg["Anggaran"]
     tables["Ta_RAB"] = list(rab.values())
+    if base.status == "adopted":
+        tables["Ta_AnggaranLog"].append(
+            {
+                "KdPosting": "1",
+                "Tahun": year,
+                "Kd_Desa": desa,
+                "No_Perdes": base.perdes_number,
+                "TglPosting": base.adopted_on.isoformat() if base.adopted_on else "",
+                "Kunci": "1",
+            }
+        )
+    _export_execution(fiscal_year, tables, desa, year, kd_keg)
+    return tables
+
+
+def _export_execution(fiscal_year: FiscalYear, tables: dict, desa: str, year: str, kd_keg: dict) -> None:
+    """SPP (with rincian, tax cuts, evidence, disbursement), receipts, tax remittances, transfers
+    and the general journal (financing payments, corrections): everything the books hold."""
+    keg_of_line = {}
     for spp in (
         PaymentRequest.objects.filter(fiscal_year=fiscal_year)
         .select_related("line__account", "line__fund_source", "paid_entry")
-        .prefetch_related("taxes")
+        .prefetch_related("taxes", "paid_entry__lines")
+        .order_by("pk")
     ):
+        if spp.paid_entry is None and spp.status == SppStatus.REJECTED:
+            continue  # never paid, rejected: no trace in the books
+        keg = kd_keg.get(spp.line.activity_id, "")
+        keg_of_line[spp.line_key] = keg
+        entry = spp.paid_entry
+        cut = sum((t.amount for t in spp.taxes.all()), Decimal(0))
         tables["Ta_SPP"].append(
             {
                 "Tahun": year,
@@ -167,10 +221,10 @@ def export_tables(fiscal_year: FiscalYear) -> dict[str, list[dict]]:
                 "Kd_Desa": desa,
                 "Keterangan": spp.description,
                 "Jumlah": spp.amount,
-                "Potongan": sum((t.amount for t in spp.taxes.all()), Decimal(0)),
-                "Status": {SppStatus.PAID: 2}.get(spp.status, 1),
+                "Potongan": cut,
+                "Status": 2 if entry else 1,
                 "Nm_Penerima": spp.payee,
-                "Tgl_Bayar": spp.paid_entry.date.isoformat() if spp.paid_entry else "",
+                "Tgl_Bayar": entry.date.isoformat() if entry else "",
             }
         )
         tables["Ta_SPPRinci"].append(
@@ -178,29 +232,158 @@ def export_tables(fiscal_year: FiscalYear) -> dict[str, list[dict]]:
                 "Tahun": year,
                 "Kd_Desa": desa,
                 "No_SPP": spp.number,
-                "Kd_Keg": kd_keg.get(spp.line.activity_id, ""),
+                "Kd_Keg": keg,
                 "Kd_Rincian": spp.line.account.code,
                 "Sumberdana": spp.line.fund_source.code,
                 "Nilai": spp.amount,
                 "Kd_SubRinci": str(spp.line_key),
             }
         )
-    for jl in JournalLine.objects.filter(
-        fiscal_year=fiscal_year, line_kind__in=[LineKind.INCOME, LineKind.FINANCING], debit__gt=0
-    ).select_related("entry", "fund_source"):
-        tables["Ta_TBPRinci"].append(
+        for tax in spp.taxes.all():
+            tables["Ta_SPPPot"].append(
+                {
+                    "Tahun": year,
+                    "Kd_Desa": desa,
+                    "No_SPP": spp.number,
+                    "Kd_Keg": keg,
+                    "No_Bukti": entry.number if entry else "",
+                    "Kd_Rincian": TAX_ACCOUNTS[tax.kind],
+                    "Nilai": tax.amount,
+                }
+            )
+        if entry is None:
+            continue
+        book = next((jl.book for jl in entry.lines.all() if jl.line_key), Book.BANK)
+        tables["Ta_SPPBukti"].append(
             {
                 "Tahun": year,
-                "No_Bukti": jl.entry.number,
                 "Kd_Desa": desa,
-                "Kd_Keg": desa + NON_ACTIVITY + ".",
-                "Kd_Rincian": jl.account_code,
-                "SumberDana": jl.fund_source.code if jl.fund_source_id else "",
-                "nilai": jl.realised,
-                "Kd_SubRinci": str(jl.line_key),
+                "No_SPP": spp.number,
+                "Kd_Keg": keg,
+                "Kd_Rincian": spp.line.account.code,
+                "Sumberdana": spp.line.fund_source.code,
+                "No_Bukti": entry.number,
+                "Tgl_Bukti": entry.date.isoformat(),
+                "Nm_Penerima": entry.counterparty,
+                "Keterangan": entry.description,
+                "Nilai": spp.amount,
+                "Kd_SubRinci": str(spp.line_key),
+                "Tgl_Bayar": entry.date.isoformat(),
             }
         )
-    return tables
+        tables["Ta_Pencairan"].append(
+            {
+                "Tahun": year,
+                "No_Cek": entry.number,
+                "No_SPP": spp.number,
+                "Tgl_Cek": entry.date.isoformat(),
+                "Kd_Desa": desa,
+                "Keterangan": entry.description,
+                "Jumlah": spp.amount,
+                "Potongan": cut,
+                "KdBayar": KD_BAYAR.get(book, "2"),
+                "Tgl_Bayar": entry.date.isoformat(),
+            }
+        )
+    entries = (
+        JournalEntry.objects.filter(fiscal_year=fiscal_year)
+        .exclude(kind__in=[EntryKind.PAYMENT, *PANJAR_KINDS])
+        .select_related("reverses")
+        .prefetch_related("lines__fund_source")
+        .order_by("date", "pk")
+    )
+    for entry in entries:
+        lines = list(entry.lines.all())
+        money = [jl for jl in lines if jl.book in (Book.CASH, Book.BANK)]
+        book = money[0].book if money else Book.BANK
+        if entry.kind in (EntryKind.INCOME, EntryKind.FINANCING_IN):
+            tables["Ta_TBP"].append(
+                {
+                    "Tahun": year,
+                    "No_Bukti": entry.number,
+                    "Tgl_Bukti": entry.date.isoformat(),
+                    "Kd_Desa": desa,
+                    "Uraian": entry.description,
+                    "Nm_Penyetor": entry.counterparty,
+                    "Jumlah": sum((jl.debit for jl in lines), Decimal(0)),
+                    "Status": "2",
+                    "KdBayar": KD_BAYAR.get(book, "2"),
+                }
+            )
+            for jl in lines:
+                tables["Ta_TBPRinci"].append(
+                    {
+                        "Tahun": year,
+                        "No_Bukti": entry.number,
+                        "Kd_Desa": desa,
+                        "Kd_Keg": desa + NON_ACTIVITY + ".",
+                        "Kd_Rincian": jl.account_code,
+                        "SumberDana": jl.fund_source.code if jl.fund_source_id else "",
+                        "nilai": jl.realised,
+                        "Kd_SubRinci": str(jl.line_key),
+                    }
+                )
+        elif entry.kind == EntryKind.TAX_REMIT:
+            tax = next(jl for jl in lines if jl.book == Book.TAX)
+            tables["Ta_Pajak"].append(
+                {
+                    "Tahun": year,
+                    "Kd_Desa": desa,
+                    "No_SSP": entry.number,
+                    "Tgl_SSP": entry.date.isoformat(),
+                    "Keterangan": entry.description,
+                    "Kd_Rincian": tax.account_code,
+                    "Jumlah": tax.credit,
+                    "KdBayar": KD_BAYAR.get(book, "2"),
+                }
+            )
+        elif entry.kind == EntryKind.TRANSFER:
+            source = next(jl for jl in lines if jl.credit)
+            target = next(jl for jl in lines if jl.debit)
+            tables["Ta_Mutasi"].append(
+                {
+                    "Tahun": year,
+                    "Kd_Desa": desa,
+                    "No_Bukti": entry.number,
+                    "Tgl_Bukti": entry.date.isoformat(),
+                    "Keterangan": entry.description,
+                    "Kd_Mutasi": KD_MUTASI[(source.book, target.book)],
+                    "Nilai": source.credit,
+                }
+            )
+        else:  # financing payments and corrections: the general journal
+            jns = JNS_REVERSAL if entry.kind == EntryKind.REVERSAL else JNS_FINANCING_OUT
+            tables["Ta_JurnalUmum"].append(
+                {
+                    "Tahun": year,
+                    "KdBuku": book,
+                    "Kd_Desa": desa,
+                    "Tanggal": entry.date.isoformat(),
+                    "JnsBukti": jns,
+                    "NoBukti": entry.number,
+                    "Keterangan": entry.description,
+                    "Debet": sum((jl.debit for jl in money), Decimal(0)),
+                    "Kredit": sum((jl.credit for jl in money), Decimal(0)),
+                    "Posted": "1",
+                }
+            )
+            for i, jl in enumerate(lines, 1):
+                tables["Ta_JurnalUmumRinci"].append(
+                    {
+                        "Tahun": year,
+                        "NoBukti": entry.number,
+                        "Kd_Keg": keg_of_line.get(jl.line_key, desa + NON_ACTIVITY + "."),
+                        "RincianSD": str(jl.line_key or ""),
+                        "NoID": entry.reverses.number if entry.reverses_id else i,
+                        "Kd_Desa": desa,
+                        "Akun": jl.book,
+                        "Kd_Rincian": jl.account_code,
+                        "Sumberdana": jl.fund_source.code if jl.fund_source_id else "",
+                        "DK": "D" if jl.debit else "K",
+                        "Debet": jl.debit,
+                        "Kredit": jl.credit,
+                    }
+                )
 
 
 def export_zip(fiscal_year: FiscalYear) -> bytes:
@@ -271,8 +454,6 @@ def import_budget(*, actor, fiscal_year: FiscalYear, data: bytes) -> dict[str, i
             "activity__kind__siskeudes_code", "account__code", "description", "amount"
         )
     )
-    import uuid
-
     for row in rinci:
         code = row["Kd_Rincian"]
         root = code.split(".", 1)[0]

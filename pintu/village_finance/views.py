@@ -28,6 +28,7 @@ from pintu.village_finance.constants import (
     BudgetKind,
     BudgetStatus,
     LineKind,
+    PanjarStatus,
     PayPosition,
     SppStatus,
     TaxKind,
@@ -123,6 +124,7 @@ def home(request):
             "rows": rows,
             "oversight": oversight,
             "late_count": sum(1 for r in rows if r["late"]),
+            "reports": selectors.report_tracking(principal, year) if oversight else None,
             "is_regency": principal.is_regency_admin,
         },
     )
@@ -216,6 +218,11 @@ def rules_preview(request, budget_id):
 
     budget = _budget(request, budget_id)
     facts = facts_for(budget)
+    editing = BudgetLine.objects.filter(pk=request.POST.get("line_id") or 0, budget=budget).first()
+    if editing is not None:  # editing: check the budget as if this line had the typed values
+        edited = next((f for f in facts if f == _line_fact(editing)), None)
+        if edited is not None:
+            facts.remove(edited)
     candidate = None
     account = Account.objects.filter(code=request.POST.get("account", "")).first()
     try:
@@ -248,6 +255,23 @@ def rules_preview(request, budget_id):
             "candidate": candidate,
             "form_id": request.POST.get("form_id", ""),
         },
+    )
+
+
+def _line_fact(line: BudgetLine):
+    from pintu.village_finance.rules import LineFact
+
+    return LineFact(
+        kind=line.kind,
+        account_code=line.account.code,
+        is_leaf=line.account.is_leaf,
+        amount=line.amount,
+        volume=line.volume,
+        unit=line.unit,
+        unit_price=line.unit_price,
+        pay_position=line.pay_position,
+        tanah_bengkok=line.tanah_bengkok,
+        description=line.description,
     )
 
 
@@ -352,6 +376,55 @@ def line_add(request, budget_id):
         response["HX-Redirect"] = _back(budget)
         return response
     return redirect(_back(budget))
+
+
+LINE_FORM_FIELDS = ("account", "fund_source", "description", "volume", "unit", "unit_price", "pay_position")
+
+
+@staff_required
+def line_edit(request, line_id):
+    """Edit one line of a draft (volume, unit, unit price, source, account …); rules re-checked
+    live through the same preview as the add form."""
+    line = BudgetLine.objects.filter(pk=line_id).select_related("account", "fund_source", "activity").first()
+    if line is None:
+        raise Http404
+    budget = _budget(request, line.budget_id)
+    fy = budget.fiscal_year
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in LINE_FORM_FIELDS}
+        values["tanah_bengkok"] = request.POST.get("tanah_bengkok") == "on"
+        try:
+            services.budget_line_update(actor=request.user, line=line, **values)
+            messages.success(request, _("Baris anggaran diubah."))
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = _back(budget)
+                return response
+            return redirect(_back(budget))
+        except DomainError as exc:
+            _fail(request, exc)
+        return redirect("village_finance:line_edit", line_id=line.pk)
+    roles = policies.village_roles(request.principal, fy.village)
+    if not (budget.is_editable and Role.VILLAGE_TREASURER in roles):
+        raise PermissionDenied(_("Hanya bendahara desa yang dapat mengubah rancangan APBDes."))
+    root = {LineKind.INCOME: "4", LineKind.SPENDING: "5", LineKind.FINANCING: "6"}[line.kind]
+    totals, findings = services.budget_findings(budget)
+    return render(
+        request,
+        "village_finance/line_edit.html",
+        {
+            "line": line,
+            "budget": budget,
+            "fy": fy,
+            "village": fy.village,
+            "accounts": selectors.leaf_accounts(root),
+            "sources": FundSource.objects.filter(is_active=True),
+            "positions": PayPosition.choices[1:],
+            "totals": totals,
+            "findings": findings,
+            "back": _back(budget),
+        },
+    )
 
 
 @staff_required
@@ -606,6 +679,7 @@ def books(request, village_code, year, book="bku"):
             "taxes": TaxKind.choices,
             "months": range(1, 13),
             "closings": list(fy.closings.order_by("month")),
+            "panjar_summary": selectors.panjar_summary(fy) if book == "panjar" else None,
         },
     )
 
@@ -637,10 +711,20 @@ def report(request, village_code, year):
             )
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         return response
+    roles = policies.village_roles(request.principal, fy.village)
     return render(
         request,
         "village_finance/report.html",
-        {"fy": fy, "village": fy.village, "report": data, "semester": semester},
+        {
+            "fy": fy,
+            "village": fy.village,
+            "report": data,
+            "semester": semester,
+            "submissions": selectors.report_submissions(fy),
+            "can_submit": bool(roles & {Role.VILLAGE_TREASURER, Role.VILLAGE_HEAD}),
+            "open_panjar": selectors.panjar_list(fy, status=PanjarStatus.OPEN),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -664,7 +748,13 @@ def regency_dashboard(request, year):
     return render(
         request,
         "village_finance/regency.html",
-        {"year": int(year), "data": data, "chart": chart, "late": [r for r in rows if r["late"]]},
+        {
+            "year": int(year),
+            "data": data,
+            "chart": chart,
+            "late": [r for r in rows if r["late"]],
+            "reports": selectors.report_tracking(principal, int(year)),
+        },
     )
 
 
