@@ -701,8 +701,10 @@ def test_postgres_uses_the_single_statement_path(floor, monkeypatch):
     def refuse(**kwargs):
         raise AssertionError("ORM path taken")
 
-    monkeypatch.setattr(qs, "_call_next_orm", refuse)
-    monkeypatch.setattr(qs, "_lock_ticket", refuse)
+    from pintu.queueing.services import calling, tickets
+
+    monkeypatch.setattr(calling, "_call_next_orm", refuse)  # patched where they are looked up
+    monkeypatch.setattr(tickets, "_lock_ticket", refuse)
     from django.test.utils import CaptureQueriesContext
 
     ticket = qs.ticket_call_next(actor=officer, counter=floor.counters[1])

@@ -42,6 +42,13 @@ class Hamlet(models.Model):
         return self.name
 
 
+# Foreign keys without an index of their own: no query looks a row up by them (a hamlet's
+# residents are listed within the village, by name, through resident_village_name), and nothing in
+# Pintu deletes a hamlet or a resident (statuses change instead), so the referencing side is never
+# searched. Each index is paid for by every one of a regency's ~1.7 million rows on import.
+NO_REVERSE_INDEX = ("Family.hamlet", "Family.head", "Resident.hamlet")
+
+
 class Family(models.Model):
     """A family card (Kartu Keluarga)."""
 
@@ -50,12 +57,21 @@ class Family(models.Model):
     kk_number = models.CharField(_("nomor KK"), max_length=16)
     # Indexed by family_village_status (village first); no index of its own.
     village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+", db_index=False)
-    hamlet = models.ForeignKey(Hamlet, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # No index of its own (NO_REVERSE_INDEX below).
+    hamlet = models.ForeignKey(
+        Hamlet, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     rw = models.CharField(_("RW"), max_length=3, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     address = models.CharField(_("alamat"), max_length=255, blank=True)
+    # No index of its own (NO_REVERSE_INDEX below): the head is reached from the family.
     head = models.ForeignKey(
-        "population.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "population.Resident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=10, choices=FamilyStatus.choices, default=FamilyStatus.ACTIVE
@@ -122,7 +138,10 @@ class Resident(models.Model):
     mother_name = models.CharField(_("nama ibu"), max_length=150, blank=True)
     marriage_date = models.DateField(_("tanggal perkawinan"), null=True, blank=True)
     phone = models.CharField(_("telepon"), max_length=20, blank=True)
-    hamlet = models.ForeignKey(Hamlet, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # No index of its own (NO_REVERSE_INDEX above).
+    hamlet = models.ForeignKey(
+        Hamlet, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     rw = models.CharField(_("RW"), max_length=3, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     address = models.CharField(_("alamat"), max_length=255, blank=True)

@@ -1,0 +1,408 @@
+"""Numbering and issuing village letters, and revoking them.
+
+Numbering: the sequence row of (village office, year, scope) is locked inside the issuing
+transaction and the PDF is rendered and signed in that same transaction, so a number is used
+only when its letter commits — a failure anywhere rolls the number back with everything else
+(no gaps), and the lock plus unique constraints mean no duplicates, on PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pintu.accounts.access import principal_for
+from pintu.accounts.constants import Role
+from pintu.audit.services import audit_record
+from pintu.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from pintu.core.ttlcache import ttl_cache
+from pintu.letters import policies
+from pintu.letters.constants import (
+    LetterStatus,
+    SequenceScope,
+    SignerKind,
+)
+from pintu.letters.fieldspec import clean_letter_fields
+from pintu.letters.formatting import date_id, display_fields, mask_name
+from pintu.letters.models import (
+    Letter,
+    LetterRequest,
+    LetterSequence,
+    LetterType,
+    VillageLetterSettings,
+    VillageLetterType,
+)
+from pintu.letters.numbering import parse_number_format
+from pintu.letters.services._common import _check_office
+from pintu.regions.models import OrgUnit
+
+DOCUMENT_KIND = "village_letter"
+
+
+def _settings_for(office: OrgUnit) -> VillageLetterSettings:
+    row = VillageLetterSettings.objects.filter(office=office).first()
+    return row or VillageLetterSettings(office=office)
+
+
+_ISSUE_CONFIG_SQL: dict[str, tuple[str, list[str]]] = {}  # vendor -> (SQL, settings columns)
+
+
+def _issue_config_sql() -> tuple[str, list[str]]:
+    cached = _ISSUE_CONFIG_SQL.get(connection.vendor)
+    if cached is None:
+        qn = connection.ops.quote_name
+        settings_meta, choice_meta = VillageLetterSettings._meta, VillageLetterType._meta
+        columns = [f.column for f in settings_meta.concrete_fields]
+        choice = (
+            f"FROM {qn(choice_meta.db_table)} WHERE {qn('office_id')} = %s AND {qn('letter_type_id')} = %s"
+        )
+        # Identifiers come from the models and are quoted; the values are parameters.
+        sql = (
+            f"SELECT {', '.join(qn(c) for c in columns)}, "  # noqa: S608
+            f"(SELECT {qn('enabled')} {choice}), (SELECT {qn('signer')} {choice}) "
+            f"FROM {qn(settings_meta.db_table)} WHERE {qn('office_id')} = %s"
+        )
+        cached = _ISSUE_CONFIG_SQL[connection.vendor] = (
+            sql,
+            [f.attname for f in settings_meta.concrete_fields],
+        )
+    return cached
+
+
+def _issue_config(office: OrgUnit, letter_type: LetterType) -> tuple[VillageLetterSettings, bool, str]:
+    """(settings, type enabled at this village, effective signer kind) in one query: the
+    village's choice for the type is read as subqueries of its settings row. Plain SQL built
+    once per database (issuing is the counter's hot path; the ORM would compile the same query
+    with its subqueries every time)."""
+    sql, names = _issue_config_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [office.pk, letter_type.pk, office.pk, letter_type.pk, office.pk])
+        found = cursor.fetchone()
+    if found is None:  # never configured: defaults (and the type's own switch)
+        enabled, signer = _village_choice(office, letter_type)
+        return VillageLetterSettings(office=office), enabled, signer
+    row = VillageLetterSettings.from_db(connection.alias, names, found[: len(names)])
+    type_enabled, type_signer = found[len(names) :]
+    enabled = True if type_enabled is None else bool(type_enabled)
+    return row, letter_type.is_active and enabled, type_signer or letter_type.default_signer
+
+
+def _village_choice(office: OrgUnit, letter_type: LetterType) -> tuple[bool, str]:
+    """(enabled at this village, effective signer kind): one indexed lookup."""
+    row = (
+        VillageLetterType.objects.filter(office_id=office.pk, letter_type_id=letter_type.pk)
+        .values_list("enabled", "signer")
+        .first()
+    )
+    enabled, signer = row if row else (True, "")
+    return letter_type.is_active and enabled, signer or letter_type.default_signer
+
+
+def effective_signer(office: OrgUnit, letter_type: LetterType) -> str:
+    return _village_choice(office, letter_type)[1]
+
+
+def type_enabled(office: OrgUnit, letter_type: LetterType) -> bool:
+    return _village_choice(office, letter_type)[0]
+
+
+def _sequence_increment(*, office_id: int, year: int, scope_key: str) -> int | None:
+    """Add one to the sequence row and return the new value; None when the row does not exist.
+    One statement (UPDATE … RETURNING): the row stays locked by the UPDATE until the caller's
+    transaction ends (PostgreSQL row lock; SQLite takes the write lock at BEGIN IMMEDIATE), so a
+    concurrent issuer waits and then counts on from the committed value; a rollback returns the
+    number — no duplicates, no gaps."""
+    meta = LetterSequence._meta
+    qn = connection.ops.quote_name
+    table, last, office_col, year_col, scope_col = (
+        qn(name)
+        for name in (
+            meta.db_table,
+            *(meta.get_field(f).column for f in ("last_number", "office", "year", "scope_key")),
+        )
+    )
+    # Identifiers come from the model and are quoted; the values are parameters.
+    update = f"UPDATE {table} SET {last} = {last} + 1"  # noqa: S608
+    sql = f"{update} WHERE {office_col} = %s AND {year_col} = %s AND {scope_col} = %s RETURNING {last}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [office_id, year, scope_key])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _take_number(*, office: OrgUnit, letter_type: LetterType, config: VillageLetterSettings, on: dt.date):
+    """(number text, scope key, sequence). Locks the sequence row until the caller commits."""
+    fmt = parse_number_format(config.number_format, scope=config.sequence_scope)
+    scope_key = letter_type.code if config.sequence_scope == SequenceScope.TYPE else "*"
+    sequence = None
+    for _attempt in range(3):
+        sequence = _sequence_increment(office_id=office.pk, year=on.year, scope_key=scope_key)
+        if sequence is not None:
+            break
+        try:
+            with transaction.atomic():
+                LetterSequence.objects.create(office=office, year=on.year, scope_key=scope_key, last_number=1)
+            sequence = 1
+            break
+        except IntegrityError:
+            pass  # another transaction created it first: count on from theirs on the next pass
+    if sequence is None:  # pragma: no cover - the row exists after the loop
+        raise Conflict(_("Nomor surat sedang dipakai. Coba lagi."))
+    number = fmt.render(
+        sequence=sequence,
+        classification_code=letter_type.classification_code,
+        type_code=letter_type.code,
+        village_code=office.village.code,
+        year=on.year,
+        month=on.month,
+    )
+    return number, scope_key, sequence
+
+
+def _signer_block(office: OrgUnit, config: VillageLetterSettings, signer_kind: str, actor) -> dict:
+    village = office.village
+    title = "Lurah" if village.kind == "kelurahan" else "Kepala Desa"
+    head_position = f"{title} {village.name}"
+    if signer_kind == SignerKind.SECRETARY:
+        secretary_title = "Sekretaris Kelurahan" if village.kind == "kelurahan" else "Sekretaris Desa"
+        return {
+            "on_behalf": f"a.n. {head_position}",
+            "position": secretary_title,
+            "name": (config.secretary_name or "").upper(),
+            "nip": config.secretary_nip,
+        }
+    return {
+        "on_behalf": "",
+        "position": head_position,
+        "name": (config.head_name or "").upper(),
+        "nip": config.head_nip,
+    }
+
+
+@ttl_cache(60)
+def _office_row(office_id: int) -> OrgUnit | None:
+    """The village office with its village, kecamatan and regency (kop, signer block, number):
+    reference data, read once a minute per process instead of on every letter."""
+    return (
+        OrgUnit.objects.select_related("village__district__regency", "regency").filter(pk=office_id).first()
+    )
+
+
+def _kop(office: OrgUnit) -> dict:
+    village = office.village
+    regency = office.regency.name  # "Kabupaten Banyuwangi"
+    kind = "KELURAHAN" if village.kind == "kelurahan" else "DESA"
+    return {
+        "regency": f"PEMERINTAH {regency.upper()}",
+        "unit_lines": [f"KECAMATAN {village.district.name.upper()}", f"{kind} {village.name.upper()}"],
+        "address": office.address
+        or f"{kind.title()} {village.name}, Kecamatan {village.district.name}, {regency}",
+    }
+
+
+def _resident_data(resident, village=None) -> dict:
+    from pintu.population.selectors import resident_letter_data
+
+    return resident_letter_data(resident=resident, village=village)
+
+
+def _letter_data(
+    *, office, letter_type, resident_data, fields, purpose, config, signer_kind, actor, on
+) -> dict:
+    village = office.village
+    return {
+        "kop": _kop(office),
+        "place": village.name,
+        "date_text": date_id(on),
+        "signer": _signer_block(office, config, signer_kind, actor),
+        "resident": resident_data,
+        "fields": display_fields(letter_type.fields_schema, fields),
+        "purpose": purpose,
+        "letter": {
+            "code": letter_type.code,
+            "name": letter_type.name,
+            "requirements": letter_type.requirements,
+        },
+        "village": {
+            "kind": "Kelurahan" if village.kind == "kelurahan" else "Desa",
+            "name": village.name,
+            "district": village.district.name,
+            "regency": office.regency.name,
+        },
+    }
+
+
+def template_for(letter_type: LetterType) -> str:
+    return f"letters/{letter_type.template or 'umum'}.typ"
+
+
+@transaction.atomic
+def letter_issue(
+    *,
+    actor,
+    village_office: OrgUnit,
+    letter_type: LetterType,
+    resident,
+    fields: dict | None = None,
+    purpose: str = "",
+    request: LetterRequest | None = None,
+    today: dt.date | None = None,
+    sign: bool = True,
+) -> Letter:
+    """Issue a letter now: number, render, sign (electronic signature of the configured
+    signer), store, audit — one transaction. Called at the counter by the operator, sekdes or
+    kepala desa, and by ``letter_request_approve``. ``sign=False`` only for benchmarks and
+    tests (a letter is always signed in the service's own callers).
+
+    Pass the resident with ``hamlet`` and ``family`` loaded (``select_related``) when you have
+    them: the registry data is then built without another query."""
+    from pintu.audit.models import AuditEntry
+    from pintu.audit.services import audit_entry_build
+    from pintu.documents.issuing import document_issue_in_transaction
+
+    _check_office(village_office)
+    principal = principal_for(actor)
+    office_id = village_office.pk
+    village_office = _office_row(office_id)
+    if village_office is None:
+        raise OrgUnit.DoesNotExist(f"OrgUnit {office_id} does not exist")
+    if not policies.can_issue(principal, village_office.pk):
+        raise PermissionDenied(_("Anda tidak bertugas di kantor desa ini."), code="letters.forbidden")
+    if resident.village_id != village_office.village_id:
+        raise ValidationFailed(
+            _(
+                "Warga ini tidak terdaftar di desa Anda. Surat desa diterbitkan oleh desa tempat warga terdaftar."
+            ),
+            code="letters.resident_elsewhere",
+        )
+    config, enabled, signer_kind = _issue_config(village_office, letter_type)
+    if not enabled:
+        raise ValidationFailed(
+            _(
+                "Jenis surat ini tidak dipakai di desa Anda. Kepala desa dapat mengaktifkannya di pengaturan surat."
+            ),
+            code="letters.type_disabled",
+        )
+    clean = clean_letter_fields(letter_type.fields_schema, fields, purpose=purpose)
+    if principal.has_role(Role.VILLAGE_HEAD, village_office.pk) or not config.secretary_name:
+        # The kepala desa issuing or approving signs in person; without a sekdes on record the
+        # kepala desa signs too.
+        signer_kind = SignerKind.HEAD
+    if not (config.head_name if signer_kind == SignerKind.HEAD else config.secretary_name):
+        raise ValidationFailed(
+            _("Nama penanda tangan belum diatur. Kepala desa mengisinya di Pengaturan surat."),
+            code="letters.signer_missing",
+        )
+    now = timezone.now()
+    on = today or timezone.localdate(now)
+    resident_data = _resident_data(resident, village_office.village)
+    number, scope_key, sequence = _take_number(
+        office=village_office, letter_type=letter_type, config=config, on=on
+    )
+    valid_until = on + dt.timedelta(days=letter_type.validity_days) if letter_type.validity_days else None
+    purpose_text = purpose.strip()[:255]
+    data = _letter_data(
+        office=village_office,
+        letter_type=letter_type,
+        resident_data=resident_data,
+        fields=clean,
+        purpose=purpose_text,
+        config=config,
+        signer_kind=signer_kind,
+        actor=actor,
+        on=on,
+    )
+    letter = Letter(
+        office=village_office,
+        village_id=village_office.village_id,
+        letter_type=letter_type,
+        resident=resident,
+        resident_name=resident.full_name[:150],
+        number=number,
+        year=on.year,
+        scope_key=scope_key,
+        sequence=sequence,
+        purpose=purpose_text,
+        fields=clean,
+        valid_until=valid_until,
+        status=LetterStatus.ISSUED,
+        signer_kind=signer_kind,
+        signer_name=data["signer"]["name"][:150],
+        issued_by=actor,
+        issued_at=now,
+    )
+    try:
+        # No savepoint of its own: a conflict rolls back this whole issuance (the number too).
+        letter.save()
+    except IntegrityError as exc:  # a number typed by hand elsewhere, or a format change
+        raise Conflict(
+            _("Nomor %(n)s sudah dipakai surat lain desa ini. Periksa format nomor di Pengaturan surat.")
+            % {"n": number},
+            code="letters.number_taken",
+        ) from exc
+    document, document_audit = document_issue_in_transaction(
+        actor=actor,
+        issuer_unit=village_office,
+        kind=DOCUMENT_KIND,
+        title=letter_type.title,
+        number=number,
+        template=template_for(letter_type),
+        data=data,
+        holder_label=mask_name(resident.full_name),
+        valid_until=valid_until,
+        sign=sign,
+        source=("letters", "letter", letter.pk),
+    )
+    letter.document = document
+    Letter.objects.filter(pk=letter.pk).update(document=document)
+    # Both audit rows of this change (the document's and the letter's) in one INSERT.
+    AuditEntry.objects.bulk_create(
+        [
+            document_audit,
+            audit_entry_build(
+                actor=actor,
+                verb="letters.issue",
+                obj=letter,
+                changes={
+                    "number": number,
+                    "type": letter_type.code,
+                    "resident": resident.pk,
+                    "request": request.pk if request else None,
+                },
+            ),
+        ]
+    )
+    return letter
+
+
+@transaction.atomic
+def letter_revoke(*, actor, letter: Letter, reason: str) -> Letter:
+    """Revoke an issued letter (its verification page then says DICABUT)."""
+    from pintu.documents.services import document_revoke
+
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    principal = principal_for(actor)
+    if not (
+        policies.can_sign(principal, letter.office_id, letter.signer_kind)
+        or principal.has_role("village_secretary", letter.office_id)
+    ):
+        raise PermissionDenied(
+            _("Hanya kepala desa atau sekretaris desa yang dapat mencabut surat."), code="letters.forbidden"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            fields={"reason": [_("Tulis alasan pencabutan; alasan ini tampil di halaman verifikasi.")]}
+        )
+    if letter.status == LetterStatus.REVOKED:
+        raise InvalidTransition(_("Surat ini sudah dicabut."), code="letters.already_revoked")
+    if letter.document_id:
+        document_revoke(actor=actor, document=letter.document, reason=reason)
+    letter.status = LetterStatus.REVOKED
+    letter.revoked_at = timezone.now()
+    letter.revocation_reason = reason[:2000]
+    letter.save(update_fields=["status", "revoked_at", "revocation_reason"])
+    audit_record(actor=actor, verb="letters.revoke", obj=letter, changes={"reason": reason})
+    return letter
