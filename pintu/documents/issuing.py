@@ -23,6 +23,7 @@ from pintu.accounts.access import principal_for
 from pintu.audit.models import AuditEntry
 from pintu.audit.services import audit_entry_build, audit_record
 from pintu.core.errors import PermissionDenied, ValidationFailed
+from pintu.core.rows import insert
 from pintu.documents import qrfast
 from pintu.documents.issued import DocumentSequence, IssuedDocument
 from pintu.documents.models import Upload
@@ -132,7 +133,7 @@ def _store_pdf(*, actor, pdf: bytes, name: str) -> Upload:
     else:
         name = field.storage.save(name, ContentFile(pdf), max_length=field.max_length)
     upload.file.name = name
-    upload.save()
+    insert(upload)
     return upload
 
 
@@ -170,7 +171,7 @@ def document_issue(
         source=source,
         signer_credentials=signer_credentials,
     )
-    audit_entry.save()
+    insert(audit_entry)
     return document
 
 
@@ -255,7 +256,7 @@ def document_issue_in_transaction(
         **signature,
     )
     try:
-        document.save()  # no savepoint: on a conflict the whole issuance rolls back anyway
+        insert(document)  # no savepoint: on a conflict the whole issuance rolls back anyway
     except IntegrityError as exc:
         raise ValidationFailed(
             f"Nomor {number} sudah dipakai dokumen lain dari unit ini (atau kode verifikasi kebetulan "

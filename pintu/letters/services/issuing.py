@@ -17,6 +17,7 @@ from pintu.accounts.access import principal_for
 from pintu.accounts.constants import Role
 from pintu.audit.services import audit_record
 from pintu.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from pintu.core.rows import insert, insert_many, update
 from pintu.core.ttlcache import ttl_cache
 from pintu.letters import policies
 from pintu.letters.constants import (
@@ -258,7 +259,6 @@ def letter_issue(
 
     Pass the resident with ``hamlet`` and ``family`` loaded (``select_related``) when you have
     them: the registry data is then built without another query."""
-    from pintu.audit.models import AuditEntry
     from pintu.audit.services import audit_entry_build
     from pintu.documents.issuing import document_issue_in_transaction
 
@@ -335,7 +335,7 @@ def letter_issue(
     )
     try:
         # No savepoint of its own: a conflict rolls back this whole issuance (the number too).
-        letter.save()
+        insert(letter)
     except IntegrityError as exc:  # a number typed by hand elsewhere, or a format change
         raise Conflict(
             _("Nomor %(n)s sudah dipakai surat lain desa ini. Periksa format nomor di Pengaturan surat.")
@@ -356,9 +356,9 @@ def letter_issue(
         source=("letters", "letter", letter.pk),
     )
     letter.document = document
-    Letter.objects.filter(pk=letter.pk).update(document=document)
+    update(letter, "document")
     # Both audit rows of this change (the document's and the letter's) in one INSERT.
-    AuditEntry.objects.bulk_create(
+    insert_many(
         [
             document_audit,
             audit_entry_build(
