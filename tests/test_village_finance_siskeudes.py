@@ -22,6 +22,8 @@ from pintu.village_finance.models import (
     FiscalYear,
     JournalEntry,
     JournalLine,
+    Panjar,
+    PanjarItem,
     PaymentEvent,
     PaymentRequest,
     PlanActivity,
@@ -113,7 +115,28 @@ def _report(fy) -> dict:
         ],
         "entries": sorted(JournalEntry.objects.filter(fiscal_year=fy).values_list("kind", "date")),
         "spp": sorted(PaymentRequest.objects.filter(fiscal_year=fy).values_list("status", "amount")),
+        "panjar": _panjar_states(fy),
     }
+
+
+def _panjar_states(fy) -> list:
+    return sorted(
+        (
+            p.status,
+            p.book,
+            p.recipient,
+            p.amount,
+            p.accounted,
+            p.returned,
+            p.given_on,
+            p.settled_on,
+            p.plan.kind.siskeudes_code,
+            sorted((i.line.account.code, i.amount, i.tax_withheld, i.payee) for i in p.items.all()),
+        )
+        for p in Panjar.objects.filter(fiscal_year=fy)
+        .select_related("plan__kind")
+        .prefetch_related("items__line__account")
+    )
 
 
 def _run_books(fin):
@@ -183,6 +206,56 @@ def _run_books(fin):
     vf.entry_reverse(
         actor=u["treasurer"], entry=wrong, reason="Salah rekening", reversed_on=dt.date(YEAR, 4, 5)
     )
+    # a settled panjar: given in cash, accounted with taxes in two SPJ, the rest returned
+    settled = vf.panjar_give(
+        actor=u["treasurer"],
+        fiscal_year=fy,
+        activity=fin.activities["jalan"],
+        recipient="Sutrisno (TPK)",
+        amount=12_000_000,
+        given_on=dt.date(YEAR, 4, 10),
+    )
+    vf.panjar_account(
+        actor=u["treasurer"],
+        panjar=settled,
+        items=[
+            {
+                "line": L["jalan"],
+                "amount": 6_000_000,
+                "payee": "Toko Bangunan Makmur",
+                "description": "Semen 100 sak",
+                "taxes": {"ppn": 545_454, "pph22": 81_818},
+            },
+            {"line": L["jalan"], "amount": 1_500_000, "payee": "Pak Slamet", "description": "Upah tukang"},
+        ],
+        accounted_on=dt.date(YEAR, 4, 15),
+    )
+    vf.panjar_account(
+        actor=u["treasurer"],
+        panjar=settled,
+        items=[{"line": L["jalan"], "amount": 2_000_000, "payee": "CV Pasir", "taxes": {"pph23": 40_000}}],
+        accounted_on=dt.date(YEAR, 4, 20),
+    )
+    vf.panjar_close(actor=u["treasurer"], panjar=settled, closed_on=dt.date(YEAR, 4, 22))
+    # an open panjar, partly accounted for on two lines of one activity
+    open_ = vf.panjar_give(
+        actor=u["treasurer"],
+        fiscal_year=fy,
+        activity=fin.activities["perangkat"],
+        recipient="Bu Sari (Kaur Umum)",
+        amount=5_000_000,
+        book=Book.BANK,
+        given_on=dt.date(YEAR, 5, 4),
+    )
+    vf.panjar_account(
+        actor=u["treasurer"],
+        panjar=open_,
+        items=[
+            {"line": L["atk"], "amount": 1_200_000, "payee": "Toko ATK", "taxes": {"pph22": 18_000}},
+            {"line": L["tunjangan"], "amount": 500_000, "payee": "Pak Kaur", "taxes": {"pph21": 25_000}},
+        ],
+        accounted_on=dt.date(YEAR, 5, 6),
+    )
 
 
 def _retarget(data: bytes, old: str, new: str) -> bytes:
@@ -216,6 +289,11 @@ def test_full_round_trip_reproduces_books_and_report(books_export, who):
         "Ta_Mutasi",
         "Ta_JurnalUmum",
         "Ta_AnggaranLog",
+        "Ta_SPJ",
+        "Ta_SPJRinci",
+        "Ta_SPJBukti",
+        "Ta_SPJPot",
+        "Ta_SPJSisa",
     ):
         assert tables[name], name
         assert list(tables[name][0]) == columns()[name], name
@@ -228,7 +306,19 @@ def test_full_round_trip_reproduces_books_and_report(books_export, who):
     )
     assert _report(target) == _report(fin.fiscal_year)
     assert _books(target) == _books(fin.fiscal_year)
-    assert report.counts["Ta_SPP"]["imported"] == 4 and report.counts["Ta_TBP"]["imported"] == 3
+    assert report.counts["Ta_SPP"]["imported"] == 6 and report.counts["Ta_TBP"]["imported"] == 3
+    assert report.counts["Ta_SPJ"]["imported"] == 3 and report.counts["Ta_SPJSisa"]["imported"] == 1
+    # the panjar came back as panjar: one settled, one open, with the Siskeudes numbers kept
+    states = _panjar_states(target)
+    assert [s[0] for s in states] == ["open", "settled"] and states == _panjar_states(fin.fiscal_year)
+    assert all(Panjar.objects.filter(fiscal_year=target).values_list("siskeudes_ref", flat=True))
+    assert sorted(
+        JournalLine.objects.filter(fiscal_year=target, book=Book.TAX).values_list("tax_kind", "debit")
+    ) == sorted(
+        JournalLine.objects.filter(fiscal_year=fin.fiscal_year, book=Book.TAX).values_list(
+            "tax_kind", "debit"
+        )
+    )
     assert report.counts["Ta_JurnalUmum"]["imported"] == 2
     # imported SPP are historical: approved or paid with their history, taxes kept
     road = PaymentRequest.objects.get(fiscal_year=target, amount=200_000_000)
@@ -241,7 +331,14 @@ def test_full_round_trip_reproduces_books_and_report(books_export, who):
         "pay",
     ]
     # again: nothing duplicated
-    snapshot = (_report(target), _books(target), JournalEntry.objects.count(), PaymentRequest.objects.count())
+    snapshot = (
+        _report(target),
+        _books(target),
+        JournalEntry.objects.count(),
+        PaymentRequest.objects.count(),
+        Panjar.objects.count(),
+        PanjarItem.objects.count(),
+    )
     again = import_year(actor=fin.users[who], village=other, year=YEAR, data=data)
     assert again.errors == [] and all(c["imported"] == 0 for c in again.counts.values())
     assert (
@@ -249,6 +346,8 @@ def test_full_round_trip_reproduces_books_and_report(books_export, who):
         _books(target),
         JournalEntry.objects.count(),
         PaymentRequest.objects.count(),
+        Panjar.objects.count(),
+        PanjarItem.objects.count(),
     ) == snapshot
 
 
@@ -284,12 +383,18 @@ def test_bad_rows_are_reported_and_good_rows_kept(books_export):
     target = FiscalYear.objects.get(village=other, year=YEAR)
     # the failed SPP left nothing behind (no request, no entry, no tax); the others are in
     assert PaymentRequest.objects.filter(fiscal_year=target).count() == 3
-    assert report.counts["Ta_SPP"]["failed"] == 1 and report.counts["Ta_SPP"]["imported"] == 3
+    assert report.counts["Ta_SPP"]["failed"] == 2 and report.counts["Ta_SPP"]["imported"] == 4
+    # the cash panjar failed (the failed Mutasi did not bring cash), so its SPJ and return did too,
+    # each naming the panjar; the bank panjar is in
+    assert ("Ta_SPP", 6, "No_SPP") in found and report.counts["Ta_SPJSisa"]["failed"] == 1
+    assert Panjar.objects.filter(fiscal_year=target).count() == 1
     before = JournalEntry.objects.filter(fiscal_year=target).count()
     # fixing the file and importing again adds exactly the missing rows
     fixed = import_year(actor=fin.users["other_treasurer"], village=other, year=YEAR, data=books_export[1])
     assert fixed.errors == []
-    assert fixed.counts["Ta_SPP"]["imported"] == 1 and fixed.counts["Ta_Mutasi"]["imported"] == 1
+    assert fixed.counts["Ta_SPP"]["imported"] == 2 and fixed.counts["Ta_Mutasi"]["imported"] == 1
+    assert fixed.counts["Ta_SPJ"]["imported"] == 2 and fixed.counts["Ta_SPJSisa"]["imported"] == 1
+    assert _panjar_states(target) == _panjar_states(fin.fiscal_year)
     assert JournalEntry.objects.filter(fiscal_year=target).count() > before
     assert _books(target) == _books(fin.fiscal_year)
 
@@ -334,7 +439,7 @@ def test_upload_page_runs_the_import_in_the_background(client, books_export):
     run_pending_tasks()
     job.refresh_from_db()
     assert job.status == "done" and job.percent == 100
-    assert job.counts["Ta_SPP"]["imported"] == 4 and job.counts["Ta_Mutasi"]["failed"] == 1
+    assert job.counts["Ta_SPP"]["imported"] == 6 and job.counts["Ta_Mutasi"]["failed"] == 1
     assert job.errors == [
         {"table": "Ta_Mutasi", "row": 2, "column": "Kd_Mutasi", "message": job.errors[0]["message"]}
     ]
@@ -408,7 +513,7 @@ def test_nav_link_and_command(client, books_export, tmp_path):
         "other_treasurer",
     ]
     call_command("siskeudes_import", *args, stdout=out)
-    assert "Ta_SPP: 4 diimpor, 0 dilewati, 0 gagal" in out.getvalue()
+    assert "Ta_SPP: 6 diimpor, 0 dilewati, 0 gagal" in out.getvalue()
     out = io.StringIO()
     call_command("siskeudes_import", *args, stdout=out)
-    assert "Ta_SPP: 0 diimpor, 4 dilewati, 0 gagal" in out.getvalue()
+    assert "Ta_SPP: 0 diimpor, 6 dilewati, 0 gagal" in out.getvalue()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pintu.village_finance import api
+from pintu.village_finance import api, api_panjar
 
 P = "village-finance/"
 
@@ -34,7 +34,40 @@ urlpatterns = [
         path(P + f"spp/<int:spp_id>/{action}/", view.as_view(), name=f"village_finance-spp-{action}")
         for action, view in api.SPP_ACTION_VIEWS.items()
     ],
+    path(
+        P + "panjar/<int:panjar_id>/",
+        api_panjar.PanjarDetailView.as_view(),
+        name="village_finance-panjar-detail",
+    ),
+    path(
+        P + "panjar/<int:panjar_id>/account/",
+        api_panjar.PanjarAccountView.as_view(),
+        name="village_finance-panjar-account",
+    ),
+    path(
+        P + "panjar/<int:panjar_id>/close/",
+        api_panjar.PanjarCloseView.as_view(),
+        name="village_finance-panjar-close",
+    ),
+    *[
+        path(
+            P + f"reports/<int:submission_id>/{action}/",
+            view.as_view(),
+            name=f"village_finance-report-{action}",
+        )
+        for action, view in api_panjar.REPORT_ACTION_VIEWS.items()
+    ],
     path(P + "<str:village_code>/<int:year>/", api.FiscalYearView.as_view(), name="village_finance-year"),
+    path(
+        P + "<str:village_code>/<int:year>/panjar/",
+        api_panjar.PanjarListView.as_view(),
+        name="village_finance-panjar",
+    ),
+    path(
+        P + "<str:village_code>/<int:year>/reports/",
+        api_panjar.ReportSubmissionListView.as_view(),
+        name="village_finance-reports",
+    ),
     path(
         P + "<str:village_code>/<int:year>/plan-activities/",
         api.PlanActivityListView.as_view(),

@@ -40,6 +40,8 @@ from pintu.village_finance.models import (
     PaymentRequest,
     PlanActivity,
 )
+from pintu.village_finance.siskeudes_panjar import export_panjar
+from pintu.village_finance.siskeudes_rows import KD_BAYAR
 
 LAYOUT = Path(__file__).resolve().parent / "data" / "siskeudes_export_tables.csv"
 TABLES = (
@@ -55,6 +57,11 @@ TABLES = (
     "Ta_SPPPot",
     "Ta_SPPBukti",
     "Ta_Pencairan",
+    "Ta_SPJ",
+    "Ta_SPJRinci",
+    "Ta_SPJBukti",
+    "Ta_SPJPot",
+    "Ta_SPJSisa",
     "Ta_TBP",
     "Ta_TBPRinci",
     "Ta_Pajak",
@@ -62,11 +69,8 @@ TABLES = (
     "Ta_JurnalUmum",
     "Ta_JurnalUmumRinci",
 )
-# KdBayar: how money moved (Siskeudes: 1 tunai, 2 bank).
-KD_BAYAR = {Book.CASH: "1", Book.BANK: "2"}
-BOOK_OF_KD_BAYAR = {"1": Book.CASH, "2": Book.BANK}
 # Ta_Mutasi.Kd_Mutasi: 1 setor tunai ke bank, 2 tarik bank ke tunai. Advances (panjar) have their
-# own records (Panjar, SPJ) and are not exported or imported yet.
+# own records: Ta_SPP Jn_SPP "UM", Ta_SPJ…, Ta_SPJSisa (``siskeudes_panjar``).
 MUTASI = {"1": (Book.CASH, Book.BANK), "2": (Book.BANK, Book.CASH)}
 KD_MUTASI = {books: code for code, books in MUTASI.items()}
 # Ta_JurnalUmum.JnsBukti for the entries no other table carries.
@@ -193,6 +197,7 @@ def export_tables(fiscal_year: FiscalYear) -> dict[str, list[dict]]:
             }
         )
     _export_execution(fiscal_year, tables, desa, year, kd_keg)
+    export_panjar(fiscal_year, tables, desa, year, {a.plan_id: kd_keg[a.pk] for a in activities})
     return tables
 
 

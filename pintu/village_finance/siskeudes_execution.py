@@ -22,13 +22,15 @@ from pintu.village_finance.models import (
     PaymentTax,
 )
 from pintu.village_finance.siskeudes import (
-    BOOK_OF_KD_BAYAR,
     JNS_FINANCING_OUT,
     JNS_REVERSAL,
     MUTASI,
     NON_ACTIVITY,
+    PANJAR_KINDS,
 )
+from pintu.village_finance.siskeudes_panjar import JN_SPP_PANJAR, PanjarImport
 from pintu.village_finance.siskeudes_rows import (
+    BOOK_OF_KD_BAYAR,
     EXECUTION_TABLES,
     IMPORT_NOTE,
     TAX_OF_ACCOUNT,
@@ -40,7 +42,7 @@ from pintu.village_finance.siskeudes_rows import (
 )
 
 
-class ExecutionImport:
+class ExecutionImport(PanjarImport):
     """Mixin of the importer (needs ``fy``, ``year``, ``actor``, ``key_map``, ``rows``, ``group``,
     ``run`` and ``audit``)."""
 
@@ -111,6 +113,8 @@ class ExecutionImport:
                 "Ta_SPP": "Tgl_SPP",
                 "Ta_JurnalUmum": "Tanggal",
                 "Ta_Pajak": "Tgl_SSP",
+                "Ta_SPJ": "Tgl_SPJ",
+                "Ta_SPJSisa": "Tgl_Bukti",
             }[table]
             for number, row in self.rows(table):
                 when = row.get(date_column, "")
@@ -135,6 +139,8 @@ class ExecutionImport:
             "Ta_SPP": (self.spp, "No_SPP"),
             "Ta_JurnalUmum": (self.journal, "NoBukti"),
             "Ta_Pajak": (self.remittance, "No_SSP"),
+            "Ta_SPJ": (self.panjar_spj, "No_SPJ"),
+            "Ta_SPJSisa": (self.panjar_return, "No_Bukti"),
         }
         self.spp_rinci = self.group("Ta_SPPRinci", "No_SPP")
         self.spp_pot = self.group("Ta_SPPPot", "No_SPP")
@@ -142,6 +148,8 @@ class ExecutionImport:
         self.pencairan = self.group("Ta_Pencairan", "No_SPP")
         self.tbp_rinci = self.group("Ta_TBPRinci", "No_Bukti")
         self.ju_rinci = self.group("Ta_JurnalUmumRinci", "NoBukti")
+        self.spj_bukti = self.group("Ta_SPJBukti", "No_SPJ")
+        self.spj_pot = self.group("Ta_SPJPot", "No_SPJ")
         for _when, _priority, number, table, row in self.operations():
             handler, column = handlers[table]
             self.run(
@@ -206,6 +214,8 @@ class ExecutionImport:
         return "imported"
 
     def spp(self, row: dict, number: int) -> str:
+        if (row.get("Jn_SPP") or "").strip().upper() == JN_SPP_PANJAR:
+            return self.panjar_give(row, number)
         ref = required(row, "No_SPP")
         if PaymentRequest.objects.filter(fiscal_year=self.fy, siskeudes_ref=ref).exists():
             return "skipped"
@@ -449,6 +459,8 @@ class ExecutionImport:
             )
             if target.kind == EntryKind.PAYMENT:
                 PaymentRequest.objects.filter(paid_entry=target).update(status=SppStatus.REJECTED)
+            if target.kind in PANJAR_KINDS:
+                services.panjar_on_reverse(target)
             self.audit("reverse", entry, reverses=target.number, ref=ref)
             return "imported"
         if jns != JNS_FINANCING_OUT:

@@ -15,13 +15,18 @@ from django.utils.translation import gettext as _
 from pintu.accounts.constants import Role
 from pintu.core.errors import DomainError, ValidationFailed
 from pintu.village_finance import policies
-from pintu.village_finance.constants import TAX_ACCOUNTS
+from pintu.village_finance.constants import TAX_ACCOUNTS, Book
 from pintu.village_finance.workflow import Scope
 
 MAX_UNZIPPED_MB = 200
 IMPORT_NOTE = "Diimpor dari Siskeudes"
 TAX_OF_ACCOUNT = {account: kind for kind, account in TAX_ACCOUNTS.items()}
-EXECUTION_TABLES = ("Ta_TBP", "Ta_Mutasi", "Ta_SPP", "Ta_JurnalUmum", "Ta_Pajak")
+# KdBayar: how money moved (Siskeudes: 1 tunai, 2 bank).
+KD_BAYAR = {Book.CASH: "1", Book.BANK: "2"}
+BOOK_OF_KD_BAYAR = {"1": Book.CASH, "2": Book.BANK}
+# In this order on the same day: a panjar (Ta_SPP Jn_SPP "UM") is given before its SPJ, which
+# comes before the return of the rest (Ta_SPJSisa).
+EXECUTION_TABLES = ("Ta_TBP", "Ta_Mutasi", "Ta_SPP", "Ta_SPJ", "Ta_SPJSisa", "Ta_JurnalUmum", "Ta_Pajak")
 COUNTED_TABLES = ("Ta_Kegiatan", "Ta_RABRinci", "Ta_AnggaranLog", *EXECUTION_TABLES)
 # services' field names → the Siskeudes column a user should look at
 FIELD_COLUMN = {

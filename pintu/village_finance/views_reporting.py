@@ -16,6 +16,7 @@ from pintu.accounts.constants import Role
 from pintu.core.errors import DomainError, NotFound, PermissionDenied
 from pintu.office.views import staff_required
 from pintu.village_finance import selectors, services
+from pintu.village_finance.constants import ReportKind
 from pintu.village_finance.views import _fail, _fy
 
 
@@ -37,7 +38,10 @@ def report_submit(request, village_code, year):
             messages.success(request, _("Laporan dikirim ke camat."))
     except DomainError as exc:
         _fail(request, exc)
-    return redirect("village_finance:report", village_code=village_code, year=year)
+    target = redirect("village_finance:report", village_code=village_code, year=year)
+    if request.POST.get("kind") == ReportKind.SEMESTER:
+        target["Location"] += "?periode=s1"  # back to the report that was sent
+    return target
 
 
 def _oversight(principal) -> None:

@@ -1,5 +1,6 @@
 """Village finance in the browser: the treasurer drafts an APBDes and submits it, the camat and
-the regency evaluate it, the village adopts it, spends against it and the public page shows it.
+the regency evaluate it, the village adopts it, spends against it (SPP, a panjar accounted for
+and returned), sends the semester I report that the camat receives, and the public page shows it.
 
 Screenshots: tests/e2e/artifacts/village-finance-journey-<nn>-<step>.png.
 """
@@ -17,7 +18,7 @@ YEAR = 2026
 
 
 def test_village_finance_journey(e2e):
-    from pintu.village_finance.models import Budget, PaymentRequest
+    from pintu.village_finance.models import Budget, Panjar, PaymentRequest, ReportSubmission
     from pintu.village_finance.reference import reference_load
     from tests.village_finance_fixtures import add_finance_users
 
@@ -152,7 +153,61 @@ def test_village_finance_journey(e2e):
     expect(t.get_by_role("cell", name="Rabat beton jalan Dusun Krajan")).to_be_visible()
     e2e.shot(t, "realisation-report")
 
-    # 7. Published: anyone sees the APBDes and its realisation, without names.
+    # 7. Panjar, on the treasurer's phone: given from the bank to the activity's TPK, accounted
+    #    for (SPJ with PPh 21 withheld), the rest returned; the panjar is settled.
+    tp = e2e.login(e2e.phone(), "treasurer")
+    tp.goto(e2e.url(f"/kantor/keuangan/{code}/{YEAR}/panjar/"))
+    tp.get_by_text("Beri panjar").click()
+    tp.get_by_label("Penerima (pelaksana kegiatan / TPK)").fill("Sutrisno")
+    tp.get_by_label("Jabatan penerima").fill("Ketua TPK")
+    tp.get_by_label("Keperluan").fill("Upah tukang rabat beton")
+    tp.get_by_label("Jumlah (Rp)").fill("5000000")
+    tp.get_by_label("Diambil dari").select_option("bank")
+    tp.get_by_role("button", name="Berikan panjar").click()
+    expect(tp.get_by_text(re.compile(r"Panjar .* diberikan\."))).to_be_visible()
+    panjar = Panjar.objects.get()
+    assert panjar.amount == 5_000_000 and panjar.book == "bank"
+    form = tp.locator("form", has=tp.locator("input[name=action][value=account]"))
+    form.locator("#desc-1").fill("Upah tukang 10 HOK")
+    form.locator("#payee-1").fill("Pak Slamet")
+    form.locator("#amount-1").fill("3000000")
+    form.locator("#tax-pph21-1").fill("150000")
+    form.get_by_role("button", name="Catat SPJ").click()
+    expect(tp.get_by_text("Pertanggungjawaban panjar dicatat.")).to_be_visible()
+    expect(tp.get_by_role("cell", name="Upah tukang 10 HOK")).to_be_visible()
+    e2e.shot(tp, "panjar-accounted-on-phone")
+    problems += e2e.audit(tp, "panjar page on a phone")
+    tp.get_by_text("Kembalikan sisa dan selesaikan").click()
+    tp.get_by_role("button", name="Kembalikan sisa").click()
+    expect(tp.get_by_text("Sisa panjar dikembalikan; panjar selesai.")).to_be_visible()
+    panjar.refresh_from_db()
+    assert (panjar.status, panjar.accounted, panjar.returned) == ("settled", 3_000_000, 2_000_000)
+    e2e.shot(tp, "panjar-settled-on-phone")
+    tp.goto(e2e.url(f"/kantor/keuangan/{code}/{YEAR}/panjar/"))
+    expect(tp.get_by_role("cell", name="Selesai")).to_be_visible()
+    e2e.shot(tp, "panjar-list-on-phone")
+    problems += e2e.audit(tp, "panjar list on a phone")
+
+    # 8. Semester I ends 30 June: the treasurer sends the report to the camat (after 31 July it is
+    #    accepted and flagged late), the camat receives it from the inbox.
+    tp.goto(e2e.url(f"/kantor/keuangan/{code}/{YEAR}/laporan/?periode=s1"))
+    row = tp.get_by_role("row", name=re.compile("semester I", re.IGNORECASE))
+    row.get_by_role("button", name="Kirim ke camat").click()
+    expect(tp.get_by_text(re.compile("Laporan dikirim ke camat"))).to_be_visible()
+    expect(tp.get_by_text("Dikirim ke camat").first).to_be_visible()
+    e2e.shot(tp, "report-submitted-on-phone")
+    problems += e2e.audit(tp, "report page on a phone")
+    c.goto(e2e.url(f"/kantor/keuangan/pelaporan/{YEAR}/"))
+    pending = c.locator("li.card", has_text="Tamansari")
+    expect(pending).to_be_visible()
+    pending.get_by_role("button", name="Terima").click()
+    expect(c.get_by_text("Laporan diterima.")).to_be_visible()
+    expect(c.get_by_role("row", name=re.compile("Tamansari")).get_by_text("Diterima camat")).to_be_visible()
+    e2e.shot(c, "camat-report-received")
+    submission = ReportSubmission.objects.get()
+    assert (submission.kind, submission.status) == ("semester1", "received")
+
+    # 9. Published: anyone sees the APBDes and its realisation, without names.
     p = e2e.phone()
     p.goto(e2e.url(f"/apbdes/{code}/{YEAR}/"))
     expect(p.get_by_role("heading", name=f"APBDes Desa Tamansari {YEAR}")).to_be_visible()

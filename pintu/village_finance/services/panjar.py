@@ -77,7 +77,10 @@ def activity_available(fiscal_year: FiscalYear, activity: Activity, *, exclude_p
 
 
 def _lock_panjar(actor, panjar: Panjar) -> tuple[FiscalYear, Panjar]:
-    fiscal_year = _bookkeeper(actor, panjar.fiscal_year)
+    return _bookkeeper(actor, panjar.fiscal_year), _lock_open(panjar)
+
+
+def _lock_open(panjar: Panjar) -> Panjar:
     panjar = Panjar.objects.select_for_update().get(pk=panjar.pk)
     if panjar.status != PanjarStatus.OPEN:
         raise InvalidTransition(
@@ -85,7 +88,7 @@ def _lock_panjar(actor, panjar: Panjar) -> tuple[FiscalYear, Panjar]:
             % {"number": panjar.number, "status": panjar.get_status_display().lower()},
             code="panjar.not_open",
         )
-    return fiscal_year, panjar
+    return panjar
 
 
 def _settle_if_done(panjar: Panjar, day: dt.date) -> None:
@@ -110,7 +113,34 @@ def panjar_give(
     given_on: dt.date | None = None,
 ) -> Panjar:
     """Advance money to the implementer of an activity of the adopted APBDes (cash/bank → panjar)."""
-    fiscal_year = _bookkeeper(actor, fiscal_year)
+    return _give(
+        actor=actor,
+        fiscal_year=_bookkeeper(actor, fiscal_year),
+        activity=activity,
+        recipient=recipient,
+        amount=amount,
+        description=description,
+        recipient_position=recipient_position,
+        book=book,
+        given_on=given_on,
+    )
+
+
+def _give(
+    *,
+    actor,
+    fiscal_year: FiscalYear,
+    activity: Activity,
+    recipient: str,
+    amount,
+    description: str,
+    recipient_position: str,
+    book: str,
+    given_on: dt.date | None,
+    siskeudes_ref: str = "",
+) -> Panjar:
+    """The body of :func:`panjar_give` for a fiscal year already locked and an actor already
+    allowed (the Siskeudes import checks its own permission and passes the Siskeudes number)."""
     given_on = given_on or _today()
     errors = {}
     if fiscal_year.effective_budget_id is None or activity.budget_id != fiscal_year.effective_budget_id:
@@ -162,6 +192,7 @@ def panjar_give(
         given_on=given_on,
         given_entry=entry,
         created_by=actor,
+        siskeudes_ref=siskeudes_ref[:80],
     )
     audit_record(
         actor=actor,
@@ -184,6 +215,15 @@ def panjar_account(
     what the panjar still holds. Settles the panjar when nothing is left with the implementer.
     """
     fiscal_year, panjar = _lock_panjar(actor, panjar)
+    return _account(
+        actor=actor, fiscal_year=fiscal_year, panjar=panjar, items=items, accounted_on=accounted_on
+    )
+
+
+def _account(
+    *, actor, fiscal_year: FiscalYear, panjar: Panjar, items: list[dict], accounted_on: dt.date | None
+) -> JournalEntry:
+    """The body of :func:`panjar_account` (year and open panjar locked, actor allowed)."""
     accounted_on = accounted_on or _today()
     if not items:
         raise ValidationFailed(fields={"items": [_("Isi paling sedikit satu rincian belanja.")]})
@@ -275,6 +315,11 @@ def panjar_account(
 def panjar_close(*, actor, panjar: Panjar, closed_on: dt.date | None = None) -> Panjar:
     """The implementer returns what was not spent (panjar → the book it came from); settled."""
     fiscal_year, panjar = _lock_panjar(actor, panjar)
+    return _close(actor=actor, fiscal_year=fiscal_year, panjar=panjar, closed_on=closed_on)
+
+
+def _close(*, actor, fiscal_year: FiscalYear, panjar: Panjar, closed_on: dt.date | None) -> Panjar:
+    """The body of :func:`panjar_close` (year and open panjar locked, actor allowed)."""
     closed_on = closed_on or _today()
     if closed_on < panjar.given_on:
         raise ValidationFailed(
