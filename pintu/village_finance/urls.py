@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pintu.village_finance import views, views_panjar, views_reporting
+from pintu.village_finance import views, views_execution, views_panjar, views_reporting
 
 app_name = "village_finance"
 
@@ -16,8 +16,8 @@ urlpatterns = [
     path("kantor/keuangan/anggaran/<int:budget_id>/baris/", views.line_add, name="line_add"),
     path("kantor/keuangan/anggaran/<int:budget_id>/<str:action>/", views.budget_action, name="budget_action"),
     path("kantor/keuangan/baris/<int:line_id>/hapus/", views.line_remove, name="line_remove"),
-    path("kantor/keuangan/spp/<int:spp_id>/", views.spp_detail, name="spp"),
-    path("kantor/keuangan/spp/<int:spp_id>/kuitansi.pdf", views.kuitansi, name="kuitansi"),
+    path("kantor/keuangan/spp/<int:spp_id>/", views_execution.spp_detail, name="spp"),
+    path("kantor/keuangan/spp/<int:spp_id>/kuitansi.pdf", views_execution.kuitansi, name="kuitansi"),
     path("kantor/keuangan/desa/<str:village_code>/buka/", views.open_year, name="open_year"),
     path("kantor/keuangan/baris/<int:line_id>/ubah/", views.line_edit, name="line_edit"),
     path("kantor/keuangan/panjar/<int:panjar_id>/", views_panjar.panjar_detail, name="panjar"),
@@ -30,8 +30,8 @@ urlpatterns = [
     path(V, views.year, name="year"),
     path(V + "rkp/", views.plan_add, name="plan_add"),
     path(V + "perubahan/", views.amendment_start, name="amendment_start"),
-    path(V + "spp/", views.spp_list, name="spp_list"),
-    path(V + "buku/<str:book>/", views.books, name="book"),
+    path(V + "spp/", views_execution.spp_list, name="spp_list"),
+    path(V + "buku/<str:book>/", views_execution.books, name="book"),
     path(V + "laporan/", views.report, name="report"),
     path(V + "siskeudes.zip", views.siskeudes_export, name="siskeudes_export"),
     path(V + "panjar/", views_panjar.panjar_list, name="panjar_list"),
