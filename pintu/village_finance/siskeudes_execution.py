@@ -434,20 +434,7 @@ class ExecutionImport(PanjarImport):
                 )
             if target.kind == EntryKind.REVERSAL or JournalEntry.objects.filter(reverses=target).exists():
                 raise RowFailed("NoBukti", _("Bukti %(n)s sudah dikoreksi.") % {"n": target_ref})
-            lines = [
-                JournalLine(
-                    book=jl.book,
-                    debit=jl.credit,
-                    credit=jl.debit,
-                    line_key=jl.line_key,
-                    line_kind=jl.line_kind,
-                    account_code=jl.account_code,
-                    fund_source_id=jl.fund_source_id,
-                    tax_kind=jl.tax_kind,
-                    realised=-jl.realised,
-                )
-                for jl in target.lines.all()
-            ]
+            lines = services._mirror_lines(target)
             entry = self.post(
                 ref=ref,
                 kind=EntryKind.REVERSAL,

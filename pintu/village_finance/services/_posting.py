@@ -212,3 +212,22 @@ def _spending_journal_lines(
             )
         ],
     ]
+
+
+def _mirror_lines(entry: JournalEntry) -> list[JournalLine]:
+    """The lines of a correction of ``entry``: each of its lines with debit and credit swapped
+    and its realisation negated (a posted entry is never edited)."""
+    return [
+        JournalLine(
+            book=jl.book,
+            debit=jl.credit,
+            credit=jl.debit,
+            line_key=jl.line_key,
+            line_kind=jl.line_kind,
+            account_code=jl.account_code,
+            fund_source_id=jl.fund_source_id,
+            tax_kind=jl.tax_kind,
+            realised=-jl.realised,
+        )
+        for jl in entry.lines.all()
+    ]

@@ -39,6 +39,7 @@ from pintu.village_finance.services._posting import (
     _bookkeeper,
     _check_open_month,
     _effective_line,
+    _mirror_lines,
     _post,
     line_realised,
 )
@@ -254,20 +255,7 @@ def entry_reverse(
         raise Conflict(_("Bukti ini sudah dikoreksi."), code="entry.already_reversed")
     reversed_on = reversed_on or _today()
     _check_open_month(fiscal_year, reversed_on)
-    lines = [
-        JournalLine(
-            book=jl.book,
-            debit=jl.credit,
-            credit=jl.debit,
-            line_key=jl.line_key,
-            line_kind=jl.line_kind,
-            account_code=jl.account_code,
-            fund_source_id=jl.fund_source_id,
-            tax_kind=jl.tax_kind,
-            realised=-jl.realised,
-        )
-        for jl in entry.lines.all()
-    ]
+    lines = _mirror_lines(entry)
     try:
         with transaction.atomic():
             new = _post(
