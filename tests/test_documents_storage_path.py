@@ -50,9 +50,16 @@ def test_other_storages_get_the_pdf_through_storage_save(world, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_issuing_inside_another_transaction_is_required():
-    from pintu.documents.issuing import document_issue_in_transaction
+    from pintu.documents.issuing import document_rows
 
     with pytest.raises(RuntimeError):
-        document_issue_in_transaction(
-            actor=None, issuer_unit=None, kind="x", title="x", number="1", template="x", data={}
+        document_rows(
+            actor=None,
+            document_id=1,
+            issuer_unit=None,
+            kind="x",
+            title="x",
+            number="1",
+            template="x",
+            data={},
         )

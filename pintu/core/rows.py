@@ -1,36 +1,40 @@
-"""INSERT of new model instances with the statement built once per model: for hot paths where
-``Model.save()`` / ``bulk_create`` spend more CPU composing the SQL than the database spends
-running it (issuing a document: four rows per letter, ~0.7 ms of ORM work each).
+"""The rows of one change written in one statement: for hot paths where ``Model.save()`` spends
+more CPU composing SQL, and each statement more in round trips, than the database spends
+storing the rows (issuing a village letter writes five rows: the PDF's upload, the document,
+the letter and two audit entries).
 
-The values go through the same field methods Django's insert compiler uses (``pre_save`` with
-``add=True`` — ``auto_now_add``, file names — then ``get_db_prep_save``), so what is stored is
-what ``save()`` would store. Not for models with signals, multi-table inheritance or database
-defaults; Pintu's hot-path models have none (``tests/test_core_rows.py`` compares the rows with
-``save()``'s)."""
+A change whose rows point at each other needs their ids before it writes: ``allocate_ids``
+takes them from the tables' own counters (or ``nextval_sql`` adds them to a statement the
+caller runs anyway), the rows are built complete in Python, and ``insert_all`` writes them —
+on PostgreSQL in ONE statement (data-modifying CTEs: one round trip, and the foreign keys
+checked at its end), on SQLite one INSERT per table (in-process: no round trips to save).
+
+The INSERT of each model is built once; the values go through the same field methods Django's
+insert compiler uses (``pre_save`` with ``add=True`` — ``auto_now_add``, file names — then
+``get_db_prep_save``), so what is stored is what ``save()`` would store. Not for models with
+signals, multi-table inheritance or database defaults; Pintu's hot-path models have none
+(``tests/test_core_rows.py`` compares the rows with ``save()``'s)."""
 
 from __future__ import annotations
 
 from django.db import connection, models
 
-_INSERTS: dict[tuple, tuple[str, list, bool]] = {}
+_INSERTS: dict[tuple, tuple[str, list]] = {}
 
 
-def _statement(model: type[models.Model], count: int, returning: bool) -> tuple[str, list, bool]:
-    key = (model, connection.vendor, count, returning)
+def _statement(model: type[models.Model], count: int, with_key: bool) -> tuple[str, list]:
+    key = (model, connection.vendor, count, with_key)
     cached = _INSERTS.get(key)
     if cached is None:
         meta = model._meta
-        fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+        fields = [f for f in meta.local_concrete_fields if with_key or f is not meta.auto_field]
         qn = connection.ops.quote_name
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         sql = (
             f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
             f"VALUES {', '.join([one] * count)}"
         )
-        use_returning = returning and meta.auto_field is not None
-        if use_returning and connection.features.can_return_columns_from_insert:
-            sql += f" RETURNING {qn(meta.auto_field.column)}"
-        cached = _INSERTS[key] = (sql, fields, use_returning)
+        cached = _INSERTS[key] = (sql, fields)
     return cached
 
 
@@ -38,60 +42,113 @@ def _values(obj: models.Model, fields: list) -> list:
     return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
 
 
-def _stored(obj: models.Model) -> None:
-    obj._state.adding = False
-    obj._state.db = connection.alias
+_SEQUENCES: dict[tuple, str] = {}
 
 
-def insert(obj: models.Model) -> models.Model:
-    """Write ``obj`` (a new instance) in one INSERT; its id is set from the database."""
-    sql, fields, returning = _statement(type(obj), 1, True)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _values(obj, fields))
-        if returning:
-            if connection.features.can_return_columns_from_insert:
-                new_id = cursor.fetchone()[0]
-            else:
-                new_id = cursor.lastrowid
-            setattr(obj, obj._meta.auto_field.attname, new_id)
-    _stored(obj)
-    return obj
-
-
-def insert_many(objs: list[models.Model]) -> None:
-    """Write new instances of one model in one INSERT (their ids are not read back)."""
-    if not objs:
-        return
-    model = type(objs[0])
-    sql, fields, _returning = _statement(model, len(objs), False)
-    params = []
-    for obj in objs:
-        params.extend(_values(obj, fields))
-        _stored(obj)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-_UPDATES: dict[tuple, tuple[str, list]] = {}
-
-
-def update(obj: models.Model, *names: str) -> None:
-    """``UPDATE … SET <names> WHERE pk = obj.pk`` with the values on ``obj`` (no ``auto_now``
-    handling: name such fields yourself)."""
-    model = type(obj)
-    key = (model, connection.vendor, names)
-    cached = _UPDATES.get(key)
-    if cached is None:
+def _sequence_name(model: type[models.Model]) -> str:
+    key = (connection.alias, model)
+    name = _SEQUENCES.get(key)
+    if name is None:
         meta = model._meta
-        fields = [meta.get_field(name) for name in names]
-        qn = connection.ops.quote_name
-        sql = (
-            f"UPDATE {qn(meta.db_table)} SET {', '.join(f'{qn(f.column)} = %s' for f in fields)} "  # noqa: S608
-            f"WHERE {qn(meta.pk.column)} = %s"
-        )
-        cached = _UPDATES[key] = (sql, fields)
-    sql, fields = cached
-    params = [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
-    params.append(obj._meta.pk.get_db_prep_save(obj.pk, connection))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.auto_field.column])
+            name = _SEQUENCES[key] = cursor.fetchone()[0]
+    return name
+
+
+def nextval_sql(*model_classes: type[models.Model]) -> str:
+    """PostgreSQL: ``nextval('<sequence>'), …`` of each model's id, to add to the select list of a
+    statement the caller runs anyway (no round trip of its own). '' on other databases: call
+    ``allocate_ids`` there."""
+    if connection.vendor != "postgresql":
+        return ""
+    # The sequence names come from the catalogue (pg_get_serial_sequence), quoted as literals.
+    return ", ".join(f"nextval({_quote_literal(_sequence_name(m))})" for m in model_classes)
+
+
+def _quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def allocate_ids(*model_classes: type[models.Model]) -> list[int]:
+    """One new id for each model (auto-increment key), taken now, for rows this transaction
+    writes with ``insert_all``. PostgreSQL: ``nextval`` of the id sequences (one statement).
+    SQLite: ``sqlite_sequence``, the counter SQLite's AUTOINCREMENT keys draw from — safe
+    because the transaction already holds SQLite's one write lock (BEGIN IMMEDIATE) until it
+    ends, and an explicit id never goes below that counter. An id taken and rolled back is a gap
+    in the ids, never a reuse."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("allocate_ids must run inside a transaction")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {nextval_sql(*model_classes)}")
+            return list(cursor.fetchone())
+    if connection.vendor != "sqlite":  # pragma: no cover - Pintu runs on PostgreSQL or SQLite
+        raise NotImplementedError(connection.vendor)
+    qn = connection.ops.quote_name
+    ids = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        for model in model_classes:
+            table = model._meta.db_table
+            cursor.execute("UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = %s RETURNING seq", [table])
+            row = cursor.fetchone()
+            if row is None:  # the table never had a row: start after whatever is there
+                cursor.execute(
+                    f"INSERT INTO sqlite_sequence (name, seq) "  # noqa: S608 - quoted model identifiers
+                    f"SELECT %s, COALESCE(MAX({qn(model._meta.pk.column)}), 0) + 1 FROM {qn(table)} "
+                    "RETURNING seq",
+                    [table],
+                )
+                row = cursor.fetchone()
+            ids.append(row[0])
+    return ids
+
+
+def insert_all(objs: list[models.Model]) -> None:
+    """Write new instances of any models in one statement on PostgreSQL (one INSERT per group
+    elsewhere); consecutive instances of one model share a multi-row VALUES. A row that another
+    row points at needs its id set beforehand (``allocate_ids``, a UUID default); a row nobody
+    points at (an audit entry) may leave its auto id to the database, which is not read back."""
+    groups: list[list[models.Model]] = []
+    for obj in objs:
+        if groups and type(groups[-1][0]) is type(obj) and (groups[-1][0].pk is None) == (obj.pk is None):
+            groups[-1].append(obj)
+        else:
+            groups.append([obj])
+    statements = []
+    for group in groups:
+        model = type(group[0])
+        with_key = model._meta.auto_field is None or group[0].pk is not None
+        sql, fields = _statement(model, len(group), with_key)
+        params = []
+        for obj in group:
+            params.extend(_values(obj, fields))
+        statements.append((sql, params))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            *first, last = statements
+            sql = "WITH " + ", ".join(f"w{i} AS ({s})" for i, (s, _p) in enumerate(first)) + " " + last[0]
+            cursor.execute(sql, [value for _s, p in statements for value in p])
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def violation(exc: Exception) -> tuple[str, tuple[str, ...]]:
+    """(table, columns) of the unique constraint an ``IntegrityError`` reports — ('', ()) when the
+    driver does not say. One statement may write several tables, so the caller asks which."""
+    cause = exc.__cause__
+    diag = getattr(cause, "diag", None)
+    if diag is not None:  # psycopg: 'Key (office_id, number)=(3, 470/001/…) already exists.'
+        detail = diag.message_detail or ""
+        columns = detail[5 : detail.index(")=")] if detail.startswith("Key (") and ")=" in detail else ""
+        return diag.table_name or "", tuple(c.strip() for c in columns.split(",") if c.strip())
+    message = str(cause or exc)  # SQLite: 'UNIQUE constraint failed: t.office_id, t.number'
+    if "constraint failed: " not in message:
+        return "", ()
+    names = [part.strip() for part in message.split("constraint failed: ", 1)[1].split(",")]
+    table = names[0].split(".", 1)[0] if "." in names[0] else ""
+    return table, tuple(name.split(".", 1)[1] for name in names if "." in name)

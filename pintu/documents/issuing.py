@@ -10,6 +10,7 @@ import hashlib
 import os
 import secrets
 import uuid
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -23,7 +24,7 @@ from pintu.accounts.access import principal_for
 from pintu.audit.models import AuditEntry
 from pintu.audit.services import audit_entry_build, audit_record
 from pintu.core.errors import PermissionDenied, ValidationFailed
-from pintu.core.rows import insert
+from pintu.core.rows import allocate_ids, insert_all
 from pintu.documents import qrfast
 from pintu.documents.issued import DocumentSequence, IssuedDocument
 from pintu.documents.models import Upload
@@ -57,7 +58,8 @@ def mask_name(name: str) -> str:
 
 
 def new_verification_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    # 32 symbols: the low five bits of each random byte pick one, all equally likely.
+    return "".join(CODE_ALPHABET[byte & 31] for byte in secrets.token_bytes(CODE_LENGTH))
 
 
 def normalize_code(raw: str) -> str:
@@ -108,6 +110,7 @@ def document_number_next(*, org_unit, series: str, year: int) -> int:
 
 
 def _store_pdf(*, actor, pdf: bytes, name: str) -> Upload:
+    """Write the PDF file; its Upload row (a UUID key) is built, not inserted."""
     sha256 = hashlib.sha256(pdf).hexdigest()
     upload = Upload(
         original_name=name,
@@ -133,7 +136,6 @@ def _store_pdf(*, actor, pdf: bytes, name: str) -> Upload:
     else:
         name = field.storage.save(name, ContentFile(pdf), max_length=field.max_length)
     upload.file.name = name
-    insert(upload)
     return upload
 
 
@@ -157,8 +159,10 @@ def document_issue(
     when ``sign`` (provider from ``PINTU_SIGNER``), store it and record it. ``data`` follows the
     contract in ``templates/typst/common/letter.typ`` (kop, signer, place, date_text, …).
     ``source`` = (app, model, id) of what the document was issued for."""
-    document, audit_entry = document_issue_in_transaction(
+    (document_id,) = allocate_ids(IssuedDocument)
+    rows = document_rows(
         actor=actor,
+        document_id=document_id,
         issuer_unit=issuer_unit,
         kind=kind,
         title=title,
@@ -171,13 +175,33 @@ def document_issue(
         source=source,
         signer_credentials=signer_credentials,
     )
-    insert(audit_entry)
-    return document
+    try:
+        insert_all(list(rows))  # the upload, the document and its audit entry: one statement
+    except IntegrityError as exc:
+        raise number_taken(number) from exc
+    return rows.document
 
 
-def document_issue_in_transaction(
+def number_taken(number: str) -> ValidationFailed:
+    return ValidationFailed(
+        f"Nomor {number} sudah dipakai dokumen lain dari unit ini (atau kode verifikasi kebetulan "
+        "sama). Gunakan nomor berikutnya lalu terbitkan lagi.",
+        code="document.number_taken",
+    )
+
+
+class DocumentRows(NamedTuple):
+    """An issued document's rows, in the order they are inserted."""
+
+    upload: Upload
+    document: IssuedDocument
+    audit: AuditEntry
+
+
+def document_rows(
     *,
     actor,
+    document_id: int,
     issuer_unit,
     kind: str,
     title: str,
@@ -189,14 +213,14 @@ def document_issue_in_transaction(
     sign: bool = True,
     source: tuple[str, str, object] | None = None,
     signer_credentials: dict | None = None,
-) -> tuple[IssuedDocument, AuditEntry]:
-    """``document_issue`` for a caller that is already in its own transaction and issues the
-    document as part of a larger change (a village letter): no savepoint of its own (any error
-    rolls the caller's whole transaction back), and the audit row is returned unsaved for the
-    caller to write together with its own (one INSERT). The caller MUST save that row before
-    its transaction commits."""
+) -> DocumentRows:
+    """The work of ``document_issue`` up to the database: render, sign, write the PDF file, and
+    build the rows — upload, document (id ``document_id`` from ``allocate_ids``), audit entry —
+    complete but not inserted, for a caller that writes them with its own rows in one
+    ``insert_all`` inside its transaction (a village letter). The caller MUST insert them before
+    its transaction commits; any failure rolls its whole transaction back (no savepoint here)."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("document_issue_in_transaction must run inside a transaction")
+        raise RuntimeError("document_rows must run inside a transaction")
     if not number or not title:
         raise ValidationFailed("Nomor dan judul dokumen wajib ada.", code="document.incomplete")
     now = timezone.now()
@@ -236,6 +260,7 @@ def document_issue_in_transaction(
     upload = _store_pdf(actor=actor, pdf=pdf, name=f"{slugify(title)[:80] or kind}-{code}.pdf")
     app, model, source_id = source or ("", "", "")
     document = IssuedDocument(
+        id=document_id,
         code=code,
         number=number[:120],
         kind=kind,
@@ -255,21 +280,13 @@ def document_issue_in_transaction(
         source_id=str(source_id or ""),
         **signature,
     )
-    try:
-        insert(document)  # no savepoint: on a conflict the whole issuance rolls back anyway
-    except IntegrityError as exc:
-        raise ValidationFailed(
-            f"Nomor {number} sudah dipakai dokumen lain dari unit ini (atau kode verifikasi kebetulan "
-            "sama). Gunakan nomor berikutnya lalu terbitkan lagi.",
-            code="document.number_taken",
-        ) from exc
     entry = audit_entry_build(
         actor=actor,
         verb="document.issue",
         obj=document,
         changes={"number": number, "kind": kind, "sha256": upload.sha256, "signed": bool(sign)},
     )
-    return document, entry
+    return DocumentRows(upload, document, entry)
 
 
 @transaction.atomic

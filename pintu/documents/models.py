@@ -17,7 +17,7 @@ class Upload(models.Model):
     content_type = models.CharField(_("jenis isi"), max_length=100)
     file_format = models.CharField(_("format"), max_length=10)
     size = models.PositiveBigIntegerField(_("ukuran (bita)"))
-    sha256 = models.CharField(_("checksum SHA-256"), max_length=64, db_index=True)
+    sha256 = models.CharField(_("checksum SHA-256"), max_length=64)  # never searched: no index
     uploaded_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -115,10 +115,15 @@ class LetterSequence(models.Model):
 
 
 class Letter(models.Model):
-    office = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    # No index of their own for office (the constraints and register indexes start with it),
+    # resident (letters_resident_idx) and village (never searched): every index is paid by
+    # each letter issued.
+    office = models.ForeignKey("regions.OrgUnit", on_delete=models.PROTECT, related_name="+", db_index=False)
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+", db_index=False)
     letter_type = models.ForeignKey(LetterType, on_delete=models.PROTECT, related_name="letters")
-    resident = models.ForeignKey("population.Resident", on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        "population.Resident", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     resident_name = models.CharField(_("nama warga"), max_length=150)  # snapshot, for the register
     number = models.CharField(_("nomor surat"), max_length=120)
     year = models.PositiveSmallIntegerField(_("tahun"))

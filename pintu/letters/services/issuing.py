@@ -17,8 +17,9 @@ from pintu.accounts.access import principal_for
 from pintu.accounts.constants import Role
 from pintu.audit.services import audit_record
 from pintu.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
-from pintu.core.rows import insert, insert_many, update
+from pintu.core.rows import allocate_ids, insert_all, nextval_sql, violation
 from pintu.core.ttlcache import ttl_cache
+from pintu.documents.issued import IssuedDocument
 from pintu.letters import policies
 from pintu.letters.constants import (
     LetterStatus,
@@ -133,22 +134,96 @@ def _sequence_increment(*, office_id: int, year: int, scope_key: str) -> int | N
     return row[0] if row else None
 
 
-def _take_number(*, office: OrgUnit, letter_type: LetterType, config: VillageLetterSettings, on: dt.date):
-    """(number text, scope key, sequence). Locks the sequence row until the caller commits."""
+def _scope_key(letter_type: LetterType, config: VillageLetterSettings) -> str:
+    return letter_type.code if config.sequence_scope == SequenceScope.TYPE else "*"
+
+
+_ISSUE_START_SQL: dict[str, str] = {}
+
+
+def _issue_start_sql() -> str:
+    """PostgreSQL: ``_issue_config`` and ``_sequence_increment`` in one statement, with the ids
+    of the letter and its document (``nextval``). The sequence's scope comes from the settings
+    row inside the statement (CASE below mirrors ``_scope_key``)."""
+    sql = _ISSUE_START_SQL.get(connection.alias)
+    if sql is None:
+        qn = connection.ops.quote_name
+        config_sql, _names = _issue_config_sql()
+        settings_meta, sequence_meta = VillageLetterSettings._meta, LetterSequence._meta
+        columns = ", ".join(qn(f.column) for f in settings_meta.concrete_fields)
+        seq = {
+            name: qn(sequence_meta.get_field(name).column)
+            for name in ("last_number", "office", "year", "scope_key")
+        }
+        scope = qn(settings_meta.get_field("sequence_scope").column)
+        choices = config_sql[config_sql.index("(SELECT") : config_sql.rindex(" FROM ")]
+        # Identifiers come from the models and are quoted; the values are parameters.
+        sql = _ISSUE_START_SQL[connection.alias] = (
+            f"WITH cfg AS (SELECT {columns} FROM {qn(settings_meta.db_table)} "  # noqa: S608
+            f"WHERE {qn('office_id')} = %s), "
+            f"seq AS (UPDATE {qn(sequence_meta.db_table)} SET {seq['last_number']} = {seq['last_number']} + 1 "
+            f"WHERE {seq['office']} = %s AND {seq['year']} = %s AND {seq['scope_key']} = "
+            f"CASE WHEN COALESCE((SELECT {scope} FROM cfg), %s) = %s THEN %s ELSE '*' END "
+            f"RETURNING {seq['last_number']}) "
+            f"SELECT {', '.join('cfg.' + qn(f.column) for f in settings_meta.concrete_fields)}, {choices}, "
+            f"(SELECT {seq['last_number']} FROM seq), {nextval_sql(Letter, IssuedDocument)} "
+            "FROM (SELECT 1) AS one LEFT JOIN cfg ON TRUE"
+        )
+    return sql
+
+
+def _issue_start(
+    office: OrgUnit, letter_type: LetterType, year: int
+) -> tuple[VillageLetterSettings, bool, str, int | None, list[int]]:
+    """(settings, type enabled, signer kind, the next number of the sequence or None when the
+    sequence row does not exist yet, [letter id, document id]). The sequence row stays locked
+    until the caller's transaction ends. PostgreSQL: one statement; SQLite: two reads and the
+    ids from ``allocate_ids`` (in-process, no round trips to save)."""
+    if connection.vendor != "postgresql":
+        config, enabled, signer = _issue_config(office, letter_type)
+        sequence = _sequence_increment(
+            office_id=office.pk, year=year, scope_key=_scope_key(letter_type, config)
+        )
+        return config, enabled, signer, sequence, allocate_ids(Letter, IssuedDocument)
+    default_scope = VillageLetterSettings._meta.get_field("sequence_scope").default
+    params = [office.pk, office.pk, year, default_scope, SequenceScope.TYPE.value, letter_type.code]
+    params += [office.pk, letter_type.pk, office.pk, letter_type.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(_issue_start_sql(), params)
+        found = cursor.fetchone()
+    _sql, names = _issue_config_sql()
+    type_enabled, type_signer, sequence, letter_id, document_id = found[len(names) :]
+    if found[0] is None:  # never configured: the defaults
+        config = VillageLetterSettings(office=office)
+    else:
+        config = VillageLetterSettings.from_db(connection.alias, names, found[: len(names)])
+    enabled = letter_type.is_active and (True if type_enabled is None else bool(type_enabled))
+    return config, enabled, type_signer or letter_type.default_signer, sequence, [letter_id, document_id]
+
+
+def _take_number(
+    *,
+    office: OrgUnit,
+    letter_type: LetterType,
+    config: VillageLetterSettings,
+    on: dt.date,
+    sequence: int | None,
+) -> tuple[str, str, int]:
+    """(number text, scope key, sequence). ``sequence`` is what ``_issue_start`` took; None
+    creates the year's sequence row (its first number) — the row stays locked until the caller
+    commits."""
     fmt = parse_number_format(config.number_format, scope=config.sequence_scope)
-    scope_key = letter_type.code if config.sequence_scope == SequenceScope.TYPE else "*"
-    sequence = None
+    scope_key = _scope_key(letter_type, config)
     for _attempt in range(3):
-        sequence = _sequence_increment(office_id=office.pk, year=on.year, scope_key=scope_key)
         if sequence is not None:
             break
         try:
             with transaction.atomic():
                 LetterSequence.objects.create(office=office, year=on.year, scope_key=scope_key, last_number=1)
             sequence = 1
-            break
         except IntegrityError:
-            pass  # another transaction created it first: count on from theirs on the next pass
+            # Another transaction created it first: count on from theirs.
+            sequence = _sequence_increment(office_id=office.pk, year=on.year, scope_key=scope_key)
     if sequence is None:  # pragma: no cover - the row exists after the loop
         raise Conflict(_("Nomor surat sedang dipakai. Coba lagi."))
     number = fmt.render(
@@ -260,7 +335,7 @@ def letter_issue(
     Pass the resident with ``hamlet`` and ``family`` loaded (``select_related``) when you have
     them: the registry data is then built without another query."""
     from pintu.audit.services import audit_entry_build
-    from pintu.documents.issuing import document_issue_in_transaction
+    from pintu.documents.issuing import document_rows, number_taken
 
     _check_office(village_office)
     principal = principal_for(actor)
@@ -277,7 +352,13 @@ def letter_issue(
             ),
             code="letters.resident_elsewhere",
         )
-    config, enabled, signer_kind = _issue_config(village_office, letter_type)
+    now = timezone.now()
+    on = today or timezone.localdate(now)
+    # Settings, the type's switch and signer, the next number (its row locked until commit) and
+    # the new rows' ids: one statement on PostgreSQL. A refusal below rolls the number back.
+    config, enabled, signer_kind, sequence, (letter_id, document_id) = _issue_start(
+        village_office, letter_type, on.year
+    )
     if not enabled:
         raise ValidationFailed(
             _(
@@ -295,11 +376,9 @@ def letter_issue(
             _("Nama penanda tangan belum diatur. Kepala desa mengisinya di Pengaturan surat."),
             code="letters.signer_missing",
         )
-    now = timezone.now()
-    on = today or timezone.localdate(now)
     resident_data = _resident_data(resident, village_office.village)
     number, scope_key, sequence = _take_number(
-        office=village_office, letter_type=letter_type, config=config, on=on
+        office=village_office, letter_type=letter_type, config=config, on=on, sequence=sequence
     )
     valid_until = on + dt.timedelta(days=letter_type.validity_days) if letter_type.validity_days else None
     purpose_text = purpose.strip()[:255]
@@ -314,7 +393,22 @@ def letter_issue(
         actor=actor,
         on=on,
     )
+    rows = document_rows(
+        actor=actor,
+        document_id=document_id,
+        issuer_unit=village_office,
+        kind=DOCUMENT_KIND,
+        title=letter_type.title,
+        number=number,
+        template=template_for(letter_type),
+        data=data,
+        holder_label=mask_name(resident.full_name),
+        valid_until=valid_until,
+        sign=sign,
+        source=("letters", "letter", letter_id),
+    )
     letter = Letter(
+        id=letter_id,
         office=village_office,
         village_id=village_office.village_id,
         letter_type=letter_type,
@@ -326,6 +420,7 @@ def letter_issue(
         sequence=sequence,
         purpose=purpose_text,
         fields=clean,
+        document=rows.document,
         valid_until=valid_until,
         status=LetterStatus.ISSUED,
         signer_kind=signer_kind,
@@ -333,47 +428,31 @@ def letter_issue(
         issued_by=actor,
         issued_at=now,
     )
+    letter_audit = audit_entry_build(
+        actor=actor,
+        verb="letters.issue",
+        obj=letter,
+        changes={
+            "number": number,
+            "type": letter_type.code,
+            "resident": resident.pk,
+            "request": request.pk if request else None,
+        },
+    )
     try:
-        # No savepoint of its own: a conflict rolls back this whole issuance (the number too).
-        insert(letter)
-    except IntegrityError as exc:  # a number typed by hand elsewhere, or a format change
+        # The PDF's upload, the document, the letter and both audit entries: one statement on
+        # PostgreSQL. No savepoint: a conflict rolls back this whole issuance (the number too).
+        insert_all([rows.upload, rows.document, letter, rows.audit, letter_audit])
+    except IntegrityError as exc:
+        table, columns = violation(exc)
+        if table == IssuedDocument._meta.db_table and columns == ("code",):
+            raise number_taken(number) from exc  # a verification code drawn twice (~2^-50)
+        # A number typed by hand elsewhere, or a format change: the letter's or its document's.
         raise Conflict(
             _("Nomor %(n)s sudah dipakai surat lain desa ini. Periksa format nomor di Pengaturan surat.")
             % {"n": number},
             code="letters.number_taken",
         ) from exc
-    document, document_audit = document_issue_in_transaction(
-        actor=actor,
-        issuer_unit=village_office,
-        kind=DOCUMENT_KIND,
-        title=letter_type.title,
-        number=number,
-        template=template_for(letter_type),
-        data=data,
-        holder_label=mask_name(resident.full_name),
-        valid_until=valid_until,
-        sign=sign,
-        source=("letters", "letter", letter.pk),
-    )
-    letter.document = document
-    update(letter, "document")
-    # Both audit rows of this change (the document's and the letter's) in one INSERT.
-    insert_many(
-        [
-            document_audit,
-            audit_entry_build(
-                actor=actor,
-                verb="letters.issue",
-                obj=letter,
-                changes={
-                    "number": number,
-                    "type": letter_type.code,
-                    "resident": resident.pk,
-                    "request": request.pk if request else None,
-                },
-            ),
-        ]
-    )
     return letter
 
 
