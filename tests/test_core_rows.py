@@ -12,7 +12,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from pintu.audit.models import AuditEntry
-from pintu.core.rows import allocate_ids, insert_all, violation
+from pintu.core.rows import allocate_id_block, allocate_ids, insert_all, violation
 from pintu.documents.issued import IssuedDocument
 from pintu.documents.models import Upload
 from tests.factories import UserFactory
@@ -113,10 +113,20 @@ def test_allocated_ids_are_new_and_later_saves_count_on_after_them(world):
     assert fourth > third.pk
 
 
+def test_a_block_of_ids_for_a_bulk_load():
+    with transaction.atomic():
+        block = allocate_id_block(IssuedDocument, 3)
+        (after,) = allocate_ids(IssuedDocument)
+    assert len(block) == 3 and block == sorted(set(block)) and after > block[-1]
+    assert allocate_id_block(IssuedDocument, 0) == []
+
+
 @pytest.mark.django_db(transaction=True)
 def test_allocating_needs_a_transaction():
     with pytest.raises(RuntimeError):
         allocate_ids(IssuedDocument)
+    with pytest.raises(RuntimeError):
+        allocate_id_block(IssuedDocument, 2)
 
 
 def test_a_violation_names_its_table_and_columns_and_writes_nothing(world):

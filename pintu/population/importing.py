@@ -32,6 +32,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pintu.core.rows import allocate_id_block
 from pintu.population import stats
 from pintu.population.cleaning import RESIDENT_FIELDS, clean_kk, clean_resident
 from pintu.population.constants import EventKind, FamilyRelation, FamilyStatus, ResidentStatus
@@ -593,30 +594,13 @@ _FAMILY_COPY_COLUMNS = (
 )
 
 
-_SEQUENCES: dict[str, str] = {}  # table -> its id sequence
-
-
-def _allocate_ids(cursor, model, count: int) -> list[int]:
-    if not count:
-        return []
-    table = model._meta.db_table
-    sequence = _SEQUENCES.get(table)
-    if sequence is None:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        sequence = _SEQUENCES[table] = cursor.fetchone()[0]
-    # The sequence as a constant (pg_get_serial_sequence inside the query would be evaluated
-    # again for every id: five times slower).
-    cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
-    return [row[0] for row in cursor.fetchall()]
-
-
 def _write_postgres(village_id, new_families, new_residents, heads) -> dict[str, int]:
     # Text COPY: values already rendered as text are sent as they are (a tz-aware datetime or a
     # date would go through psycopg's dumpers once per row).
     now = timezone.now().isoformat()
     with connection.cursor() as cursor:
-        family_ids = dict(zip(new_families, _allocate_ids(cursor, Family, len(new_families)), strict=True))
-        resident_ids = _allocate_ids(cursor, Resident, len(new_residents))
+        family_ids = dict(zip(new_families, allocate_id_block(Family, len(new_families)), strict=True))
+        resident_ids = allocate_id_block(Resident, len(new_residents))
         missing = {row["_kk"] for row in new_residents} - family_ids.keys()
         if missing:
             family_ids.update(Family.objects.filter(kk_number__in=missing).values_list("kk_number", "pk"))
