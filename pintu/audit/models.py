@@ -11,7 +11,7 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(_("pelaku"), max_length=150, blank=True)
-    verb = models.CharField(_("tindakan"), max_length=60, db_index=True)
+    verb = models.CharField(_("tindakan"), max_length=60)  # indexed below (no LIKE twin)
     object_type = models.CharField(_("jenis objek"), max_length=60)
     object_id = models.CharField(_("ID objek"), max_length=64)
     object_label = models.CharField(_("objek"), max_length=200, blank=True)
@@ -22,7 +22,10 @@ class AuditEntry(models.Model):
         verbose_name = _("catatan audit")
         verbose_name_plural = _("catatan audit")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "at"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"], name="audit_object_idx"),
+            models.Index(fields=["verb"], name="audit_verb_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.object_type}#{self.object_id}"

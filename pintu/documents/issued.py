@@ -36,8 +36,9 @@ class IssuedDocument(models.Model):
         db_index=False,
     )
     issued_at = models.DateTimeField(_("diterbitkan"))
+    # No index of its own (nor revoked_by): never searched, and users are deactivated, not deleted.
     issued_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
     pdf = models.ForeignKey("documents.Upload", on_delete=models.PROTECT, related_name="+")
@@ -53,12 +54,13 @@ class IssuedDocument(models.Model):
     # Shown on the public verification page: already masked by the caller ("S***i").
     holder_label = models.CharField(_("pemegang (disamarkan)"), max_length=60, blank=True)
     # What the document was issued for: e.g. ("cases", "case", "<id>"), ("letters", "letter", "12").
+    # Not indexed: the case or letter points at its document, nothing searches this way.
     source_app = models.CharField(max_length=40, blank=True)
     source_model = models.CharField(max_length=40, blank=True)
     source_id = models.CharField(max_length=40, blank=True)
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     revocation_reason = models.TextField(_("alasan pencabutan"), blank=True)
 
@@ -68,7 +70,6 @@ class IssuedDocument(models.Model):
         ordering = ["-issued_at", "-id"]
         indexes = [
             models.Index(fields=["issuer_unit", "-issued_at", "-id"], name="issued_doc_unit_idx"),
-            models.Index(fields=["source_app", "source_model", "source_id"], name="issued_doc_source_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="issued_doc_code_unique"),

@@ -140,7 +140,7 @@ class Letter(models.Model):
     )
     signer_kind = models.CharField(max_length=10, choices=SignerKind.choices)
     signer_name = models.CharField(_("penanda tangan"), max_length=150)
-    issued_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", db_index=False)
     issued_at = models.DateTimeField(_("diterbitkan"))
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.TextField(blank=True)
