@@ -51,19 +51,23 @@ def _settings_for(office: OrgUnit) -> VillageLetterSettings:
 _ISSUE_CONFIG_SQL: dict[str, tuple[str, list[str]]] = {}  # vendor -> (SQL, settings columns)
 
 
+def _type_choice_sql() -> str:
+    """The village's choice for a letter type (enabled, signer) as two scalar subqueries, with
+    parameters (office, type, office, type)."""
+    qn = connection.ops.quote_name
+    choice = f"FROM {qn(VillageLetterType._meta.db_table)} WHERE {qn('office_id')} = %s AND {qn('letter_type_id')} = %s"
+    return f"(SELECT {qn('enabled')} {choice}), (SELECT {qn('signer')} {choice})"
+
+
 def _issue_config_sql() -> tuple[str, list[str]]:
     cached = _ISSUE_CONFIG_SQL.get(connection.vendor)
     if cached is None:
         qn = connection.ops.quote_name
-        settings_meta, choice_meta = VillageLetterSettings._meta, VillageLetterType._meta
+        settings_meta = VillageLetterSettings._meta
         columns = [f.column for f in settings_meta.concrete_fields]
-        choice = (
-            f"FROM {qn(choice_meta.db_table)} WHERE {qn('office_id')} = %s AND {qn('letter_type_id')} = %s"
-        )
         # Identifiers come from the models and are quoted; the values are parameters.
         sql = (
-            f"SELECT {', '.join(qn(c) for c in columns)}, "  # noqa: S608
-            f"(SELECT {qn('enabled')} {choice}), (SELECT {qn('signer')} {choice}) "
+            f"SELECT {', '.join(qn(c) for c in columns)}, {_type_choice_sql()} "  # noqa: S608
             f"FROM {qn(settings_meta.db_table)} WHERE {qn('office_id')} = %s"
         )
         cached = _ISSUE_CONFIG_SQL[connection.vendor] = (
@@ -148,7 +152,6 @@ def _issue_start_sql() -> str:
     sql = _ISSUE_START_SQL.get(connection.alias)
     if sql is None:
         qn = connection.ops.quote_name
-        config_sql, _names = _issue_config_sql()
         settings_meta, sequence_meta = VillageLetterSettings._meta, LetterSequence._meta
         columns = ", ".join(qn(f.column) for f in settings_meta.concrete_fields)
         seq = {
@@ -156,7 +159,6 @@ def _issue_start_sql() -> str:
             for name in ("last_number", "office", "year", "scope_key")
         }
         scope = qn(settings_meta.get_field("sequence_scope").column)
-        choices = config_sql[config_sql.index("(SELECT") : config_sql.rindex(" FROM ")]
         # Identifiers come from the models and are quoted; the values are parameters.
         sql = _ISSUE_START_SQL[connection.alias] = (
             f"WITH cfg AS (SELECT {columns} FROM {qn(settings_meta.db_table)} "  # noqa: S608
@@ -165,7 +167,7 @@ def _issue_start_sql() -> str:
             f"WHERE {seq['office']} = %s AND {seq['year']} = %s AND {seq['scope_key']} = "
             f"CASE WHEN COALESCE((SELECT {scope} FROM cfg), %s) = %s THEN %s ELSE '*' END "
             f"RETURNING {seq['last_number']}) "
-            f"SELECT {', '.join('cfg.' + qn(f.column) for f in settings_meta.concrete_fields)}, {choices}, "
+            f"SELECT {', '.join('cfg.' + qn(f.column) for f in settings_meta.concrete_fields)}, {_type_choice_sql()}, "
             f"(SELECT {seq['last_number']} FROM seq), {nextval_sql(Letter, IssuedDocument)} "
             "FROM (SELECT 1) AS one LEFT JOIN cfg ON TRUE"
         )
