@@ -150,6 +150,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
         "PINTU_DB_SERVER_SIDE_BINDING", False
     )
+    # PINTU_DB_PREPARED_STATEMENTS: the hot paths' statements (a counter's call and finish, a
+    # letter's issuing: ``pintu.core.rows.execute``) are prepared once per connection, so
+    # PostgreSQL stops parsing and planning them on every call. psycopg prepares only on a
+    # connection with a threshold; this one is never reached, so nothing else is prepared.
+    # Turn it off behind a transaction-pooling PgBouncer older than 1.21.
+    if env_bool("PINTU_DB_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2**31 - 1
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at BEGIN so
     # concurrent writers queue instead of failing half-way ("database is locked").

@@ -155,3 +155,65 @@ def test_a_uuid_keyed_row_keeps_its_key():
     with transaction.atomic():
         insert_all([upload])
     assert Upload.objects.get(pk=key).file.name == "uploads/2026/11/surat.pdf"
+
+
+# --- hot-path statements: server-side values, prepared once per connection (PostgreSQL) ---------
+
+
+def test_placeholders_become_postgresqls_own_once():
+    from pintu.core.rows import _numbered
+
+    assert _numbered("SELECT %s, 'x', %s FROM t WHERE a = %s") == "SELECT $1, 'x', $2 FROM t WHERE a = $3"
+    with pytest.raises(ValueError):
+        _numbered("SELECT %s WHERE name LIKE 'a%'")  # a literal percent would be misread
+
+
+def test_execute_runs_positional_and_named_statements_and_logs_them():
+    from django.test.utils import CaptureQueriesContext
+
+    from pintu.core.rows import execute
+
+    with CaptureQueriesContext(connection) as queries:
+        with execute("SELECT %s + %s", [2, 3]) as cursor:
+            assert cursor.fetchone()[0] == 5
+        with execute("SELECT %(a)s + %(b)s", {"a": 4, "b": 5}) as cursor:
+            assert cursor.fetchone()[0] == 9
+    logged = [q["sql"] for q in queries.captured_queries]
+    assert len(logged) == 2 and all(sql.startswith("SELECT ") for sql in logged), logged
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_a_hot_path_statement_is_prepared_once_and_reused(world):
+    from pintu.core.rows import execute
+
+    sql = "SELECT count(*) FROM documents_issueddocument WHERE issuer_unit_id = %s AND kind = %s"
+    for _ in range(3):
+        with execute(sql, [world.village_office.pk, "surat_domisili"]) as cursor:
+            assert cursor.fetchone()[0] == 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement = %s",
+            ["SELECT count(*) FROM documents_issueddocument WHERE issuer_unit_id = $1 AND kind = $2"],
+        )
+        assert cursor.fetchall() == [(3,)]  # one statement, planned once and executed three times
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_without_a_prepare_threshold_nothing_is_prepared(world):
+    """``PINTU_DB_PREPARED_STATEMENTS=0`` (a transaction-pooling PgBouncer before 1.21): the same
+    statements run with server-side values, unprepared."""
+    from pintu.core.rows import execute
+
+    connection.ensure_connection()
+    threshold = connection.connection.prepare_threshold
+    connection.connection.prepare_threshold = None
+    try:
+        with execute("SELECT %s::int * 2 AS unprepared_twice", [21]) as cursor:
+            assert cursor.fetchone()[0] == 42
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%unprepared_twice%%'"
+            )
+            assert cursor.fetchone()[0] == 0
+    finally:
+        connection.connection.prepare_threshold = threshold

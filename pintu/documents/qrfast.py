@@ -11,6 +11,7 @@ very matrix segno produces with the same parameters (tests compare them).
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 
@@ -93,17 +94,29 @@ def matrix_rows(size: int, bits: int) -> list[str]:
     return [text[i : i + size] for i in range(0, size * size, size)]
 
 
+@functools.lru_cache(maxsize=8)
+def _path_pieces(size: int, border: int) -> tuple[list[list[str]], list[str]]:
+    """The path's pieces, formatted once per matrix size: the move to each module
+    (``M{x} {y}``) and each run length (``h{n}v1h-{n}z``)."""
+    moves = [[f"M{x + border} {y + border}" for x in range(size)] for y in range(size)]
+    runs = ["", *(f"h{n}v1h-{n}z" for n in range(1, size + 1))]
+    return moves, runs
+
+
 def svg(prefix: str, code: str, suffix: str = "", *, border: int = 4) -> str:
     """An SVG of the QR code (one path of horizontal runs; quiet zone ``border`` modules)."""
     size, bits = qr_matrix_bits(prefix, code, suffix)
     text = format(bits, f"0{size * size}b")
-    parts = []
+    moves, runs = _path_pieces(size, border)
+    parts: list[str] = []
+    add = parts.append
     for y in range(size):
-        x, top = border, y + border
+        row, x = moves[y], 0
         for run in text[y * size : (y + 1) * size].split("0"):  # runs of dark modules
             if run:
                 n = len(run)
-                parts.append(f"M{x} {top}h{n}v1h-{n}z")
+                add(row[x])
+                add(runs[n])
                 x += n + 1
             else:
                 x += 1

@@ -8,13 +8,12 @@ counter configuration both paths read."""
 
 from __future__ import annotations
 
-import time
-
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.utils import timezone
 
 from pintu.accounts.access import principal_for
 from pintu.core.errors import Conflict
+from pintu.core.rows import execute
 from pintu.core.ttlcache import ttl_cache
 from pintu.queueing import policies
 from pintu.queueing.constants import TicketOutcome
@@ -174,19 +173,10 @@ def _may_work_at_unit(actor, unit_id: int) -> bool:
 
 
 def execute_prepared(sql: str, params: dict):
-    """Run ``sql`` as a prepared statement (server-side binding, prepared once per connection:
-    PostgreSQL plans it once; Django's own cursors bind client-side and never prepare). Errors
-    are translated like Django's; the query log gets it when queries are logged. One row back."""
-    import psycopg
-
-    connection.ensure_connection()
-    started = time.monotonic()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
-        row = cursor.fetchone()
-    if connection.queries_logged:
-        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
-    return row
+    """Run ``sql`` prepared, values bound by the server (``pintu.core.rows.execute``): one row
+    back."""
+    with execute(sql, params) as cursor:
+        return cursor.fetchone()
 
 
 def call_next(*, actor, counter) -> Ticket | object | None:

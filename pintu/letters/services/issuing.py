@@ -17,7 +17,7 @@ from pintu.accounts.access import principal_for
 from pintu.accounts.constants import Role
 from pintu.audit.services import audit_record
 from pintu.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
-from pintu.core.rows import allocate_ids, insert_all, nextval_sql, violation
+from pintu.core.rows import allocate_ids, execute, insert_all, nextval_sql, violation
 from pintu.core.ttlcache import ttl_cache
 from pintu.documents.issued import IssuedDocument
 from pintu.letters import policies
@@ -190,8 +190,7 @@ def _issue_start(
     default_scope = VillageLetterSettings._meta.get_field("sequence_scope").default
     params = [office.pk, office.pk, year, default_scope, SequenceScope.TYPE.value, letter_type.code]
     params += [office.pk, letter_type.pk, office.pk, letter_type.pk]
-    with connection.cursor() as cursor:
-        cursor.execute(_issue_start_sql(), params)
+    with execute(_issue_start_sql(), params) as cursor:  # values bound by the server
         found = cursor.fetchone()
     _sql, names = _issue_config_sql()
     type_enabled, type_signer, sequence, letter_id, document_id = found[len(names) :]
