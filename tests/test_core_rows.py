@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 
@@ -75,6 +76,64 @@ def test_insert_all_stores_what_save_stores_with_auto_now_json_and_foreign_keys(
     assert inserted.at is not None and abs((inserted.at - by_save.at).total_seconds()) < 5
     assert _stored(AuditEntry, by_save.pk) == _stored(AuditEntry, inserted.pk)
     assert not by_insert._state.adding
+
+
+def _by_django(obj, field):
+    return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+
+def test_values_taken_as_they_are_only_where_djangos_methods_would_return_them_unchanged(world):
+    """The shortcut of ``_values`` gives, for every field of the hot-path models, exactly what
+    Django's ``pre_save`` + ``get_db_prep_save`` give — including the values it must not pass
+    through: a bool in an integer field, a naive datetime, a date in a datetime field, '' in a
+    foreign key, a text-choices member, a datetime in a date field."""
+    from pintu.core.rows import _plan, _values
+    from pintu.letters.constants import LetterStatus
+    from pintu.letters.models import Letter
+
+    user = UserFactory()
+    upload = _upload(user)
+    document = _document(world, upload, 41, signed_at=timezone.now())
+    letter = Letter(
+        id=7, office=world.village_office, village_id=world.village.pk, letter_type_id=3,
+        resident_id=5, resident_name="Siti", number="470/001", year=2026, scope_key="*",
+        sequence=True,  # a bool in an integer field: Django's int() makes it 1
+        purpose="", fields={"a": [1]}, document=document, valid_until=dt.datetime(2027, 1, 2, 3, 4),
+        status=LetterStatus.ISSUED, signer_kind="head", signer_name="X", issued_by=user,
+        issued_at=dt.datetime(2026, 11, 28, 9, 0),  # naive: Django makes it aware (and warns)
+    )  # fmt: skip
+    entry = _entry(user, ip_address="10.0.0.1")
+    entry.actor_id = ""  # '' in a foreign key: NULL
+    for obj in (upload, document, letter, entry):
+        fields = list(type(obj)._meta.local_concrete_fields)
+        plan = _plan(fields, connection)
+        with pytest.warns(RuntimeWarning) if obj is letter else contextlib.nullcontext():
+            expected = [_by_django(obj, f) for f in fields]
+            got = _values(obj, plan, connection)
+        for field, want, have in zip(fields, expected, got, strict=True):
+            if field.name in {"at", "uploaded_at"}:  # auto_now_add: the clock moved on
+                assert type(have) is type(want)
+                when = dt.datetime.fromisoformat if isinstance(want, str) else (lambda v: v)  # SQLite: text
+                assert abs(when(have) - when(want)) < dt.timedelta(seconds=5)
+            else:
+                assert (type(have), repr(have)) == (type(want), repr(want)), field.name
+    assert _values(letter, _plan([Letter._meta.get_field("sequence")], connection), connection) == [1]
+
+
+def test_which_fields_are_taken_as_they_are():
+    from pintu.core.rows import _stored_as_is
+
+    def kinds(model, name):
+        return _stored_as_is(model._meta.get_field(name), connection)
+
+    postgresql = connection.vendor == "postgresql"
+    assert kinds(AuditEntry, "verb") == (str,) and kinds(AuditEntry, "actor") == (int,)
+    assert kinds(AuditEntry, "changes") == () and kinds(AuditEntry, "ip_address") == ()  # adapted
+    assert kinds(AuditEntry, "at") == ()  # auto_now_add: pre_save computes it
+    assert kinds(Upload, "file") == ()  # the file name comes from pre_save
+    assert kinds(IssuedDocument, "issued_at") == ((dt.datetime,) if postgresql else ())
+    assert kinds(IssuedDocument, "valid_until") == ((dt.date,) if postgresql else ())
+    assert kinds(IssuedDocument, "pdf") == ((uuid.UUID,) if postgresql else ())  # a UUID key
 
 
 def test_rows_pointing_at_each_other_in_one_statement_on_postgresql(world, django_assert_num_queries):

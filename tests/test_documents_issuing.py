@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -65,6 +67,15 @@ def test_issue_stores_a_pdf_with_number_qr_and_verification_url(world, monkeypat
     assert len(document.code) == 10 and set(document.code) <= set(issuing.CODE_ALPHABET)
     assert not document.is_signed and document.signed_at is None
     assert AuditEntry.objects.filter(verb="document.issue", object_id=str(document.pk)).exists()
+
+
+def test_pdfs_go_to_the_month_directory_made_again_if_it_was_removed(world):
+    first = issue(world, number="470/011/TMS/XI/2026")
+    path = Path(first.pdf.file.path)
+    assert first.pdf.file.name == f"uploads/{dt.datetime.now():%Y/%m}/{path.name}" and path.suffix == ".pdf"
+    shutil.rmtree(path.parent)  # e.g. cleaned up by hand while the server runs
+    second = issue(world, number="470/012/TMS/XI/2026")
+    assert Path(second.pdf.file.path).parent == path.parent and pdf_bytes(second).startswith(b"%PDF-")
 
 
 def test_fast_qr_is_the_matrix_segno_makes():

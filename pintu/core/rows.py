@@ -17,14 +17,18 @@ signals, multi-table inheritance or database defaults; Pintu's hot-path models h
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+import uuid
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models.fields import AutoFieldMixin
 from psycopg.postgres import types
 from psycopg.pq import Format
 
-_INSERTS: dict[tuple, tuple[str, list]] = {}
+_INSERTS: dict[tuple, tuple[str, list, list]] = {}
 _NUMBERED: dict[str, str] = {}
 
 
@@ -99,7 +103,8 @@ def _prepared(base):
 _Prepared, _PreparedNamed = _prepared(psycopg.RawCursor), _prepared(psycopg.Cursor)
 
 
-def _statement(model: type[models.Model], count: int, with_key: bool) -> tuple[str, list]:
+def _statement(model: type[models.Model], count: int, with_key: bool) -> tuple[str, list, list]:
+    """(INSERT of ``count`` rows, the fields in column order, their ``_plan``)."""
     key = (model, connection.vendor, count, with_key)
     cached = _INSERTS.get(key)
     if cached is None:
@@ -111,12 +116,78 @@ def _statement(model: type[models.Model], count: int, with_key: bool) -> tuple[s
             f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
             f"VALUES {', '.join([one] * count)}"
         )
-        cached = _INSERTS[key] = (sql, fields)
+        cached = _INSERTS[key] = (sql, fields, _plan(fields, connection))
     return cached
 
 
-def _values(obj: models.Model, fields: list, db) -> list:
-    return [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
+def _stored_as_is(field: models.Field, db) -> tuple[type, ...]:
+    """The exact value types ``field`` stores unchanged on ``db``: for them
+    ``get_db_prep_save(pre_save(obj, True), db)`` returns the attribute itself. Worked out from
+    the methods the field's class really has — a class that overrides any of them gets (), and
+    its values always go through Django's methods."""
+    if isinstance(field, models.ForeignKey):
+        cls = type(field)
+        if (
+            cls.get_db_prep_save is not models.ForeignKey.get_db_prep_save
+            or cls.pre_save is not models.Field.pre_save
+        ):
+            return ()
+        # A foreign key turns None and '' into NULL, then defers to its target's methods.
+        return tuple(t for t in _stored_as_is(field.target_field, db) if t is not str)
+    cls = type(field)
+    if cls.get_db_prep_save is not models.Field.get_db_prep_save:
+        return ()
+    if cls.pre_save is not models.Field.pre_save and not (
+        # A date's pre_save computes a value only for auto_now / auto_now_add.
+        cls in (models.DateField, models.DateTimeField) and not (field.auto_now or field.auto_now_add)
+    ):
+        return ()  # auto_now(_add), file names: computed by pre_save
+    prep, db_prep = cls.get_prep_value, cls.get_db_prep_value
+    postgresql = db.vendor == "postgresql"
+    if db_prep is AutoFieldMixin.get_db_prep_value:  # ids: validate_autopk_value is a no-op here
+        if type(db.ops).validate_autopk_value is not BaseDatabaseOperations.validate_autopk_value:
+            return ()
+        db_prep = models.Field.get_db_prep_value
+    if db_prep is models.Field.get_db_prep_value:
+        if prep in (models.CharField.get_prep_value, models.TextField.get_prep_value):
+            return (str,)
+        if prep is models.IntegerField.get_prep_value:
+            return (int,)
+        if prep is models.BooleanField.get_prep_value:
+            return (bool,)
+        return ()
+    if not postgresql:  # SQLite stores dates, times and UUIDs as text
+        return ()
+    if cls is models.DateField:  # psycopg adapts a date as is
+        return (dt.date,)
+    if cls is models.DateTimeField:  # an aware one (``_values`` checks)
+        return (dt.datetime,)
+    if db_prep is models.UUIDField.get_db_prep_value:  # the native uuid type
+        return (uuid.UUID,)
+    return ()
+
+
+def _plan(fields: list, db) -> list:
+    return [(f.attname, _stored_as_is(f, db), f) for f in fields]
+
+
+def _values(obj: models.Model, plan: list, db) -> list:
+    """The row's values as ``save()`` stores them: through each field's ``pre_save`` and
+    ``get_db_prep_save``, except for a value of a type its field stores unchanged (``_plan``) —
+    most of a row's values (ids, strings, numbers, flags, aware datetimes), whose methods cost
+    more than the rest of the insert."""
+    state = obj.__dict__
+    out = []
+    for attname, as_is, field in plan:
+        value = state.get(attname, field)
+        kind = type(value)
+        if value is None and as_is:
+            out.append(None)
+        elif kind in as_is and (kind is not dt.datetime or value.tzinfo is not None):
+            out.append(value)
+        else:
+            out.append(field.get_db_prep_save(field.pre_save(obj, True), db))
+    return out
 
 
 _SEQUENCES: dict[tuple, str] = {}
@@ -222,10 +293,10 @@ def insert_all(objs: list[models.Model]) -> None:
     for group in groups:
         model = type(group[0])
         with_key = model._meta.auto_field is None or group[0].pk is not None
-        sql, fields = _statement(model, len(group), with_key)
+        sql, _fields, plan = _statement(model, len(group), with_key)
         params = []
         for obj in group:
-            params.extend(_values(obj, fields, db))
+            params.extend(_values(obj, plan, db))
         statements.append((sql, params))
     if db.vendor == "postgresql":
         if len(statements) == 1:

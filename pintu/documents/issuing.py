@@ -109,6 +109,28 @@ def document_number_next(*, org_unit, series: str, year: int) -> int:
     raise RuntimeError("document sequence row could not be locked")  # pragma: no cover
 
 
+_PDF_DIRS: dict[tuple[str, str], tuple[str, str]] = {}  # (storage root, upload dir) -> (name prefix, path)
+
+
+def _pdf_location(field, upload: Upload) -> tuple[str, str]:
+    """(file name as stored, absolute path) of a new PDF in a file-system storage. The
+    directory (``upload_to`` of today) is worked out by Django's own ``generate_filename`` and
+    created once per process, not for every letter."""
+    storage = field.storage
+    filename = f"{uuid.uuid4().hex}.pdf"
+    if not isinstance(field.upload_to, str):
+        name = field.generate_filename(upload, filename)
+        return name, storage.path(name)
+    key = (storage.location, dt.datetime.now().strftime(field.upload_to))  # as generate_filename
+    known = _PDF_DIRS.get(key)
+    if known is None:
+        name = field.generate_filename(upload, filename)
+        prefix = name[: -len(filename)]
+        known = _PDF_DIRS[key] = (prefix, os.path.dirname(storage.path(name)))
+        os.makedirs(known[1], exist_ok=True)
+    return known[0] + filename, os.path.join(known[1], filename)
+
+
 def _store_pdf(*, actor, pdf: bytes, name: str) -> Upload:
     """Write the PDF file; its Upload row (a UUID key) is built, not inserted."""
     sha256 = hashlib.sha256(pdf).hexdigest()
@@ -121,19 +143,23 @@ def _store_pdf(*, actor, pdf: bytes, name: str) -> Upload:
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     field = Upload._meta.get_field("file")
-    name = field.generate_filename(upload, f"{uuid.uuid4().hex}.pdf")
     if field.storage.__class__ is FileSystemStorage:  # (exactly: a subclass may store elsewhere)
         # A fresh UUID name never collides: write it directly (O_EXCL still refuses to overwrite)
         # instead of Storage.save's availability check, lock and chunked copy.
-        path = field.storage.path(name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        name, path = _pdf_location(field, upload)
         mode = field.storage.file_permissions_mode
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode or 0o666)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(path, flags, mode or 0o666)
+        except FileNotFoundError:  # the directory was removed since: make it again
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd = os.open(path, flags, mode or 0o666)
         with os.fdopen(fd, "wb") as handle:
             handle.write(pdf)
         if mode is not None:
             os.chmod(path, mode)
     else:
+        name = field.generate_filename(upload, f"{uuid.uuid4().hex}.pdf")
         name = field.storage.save(name, ContentFile(pdf), max_length=field.max_length)
     upload.file.name = name
     return upload
@@ -237,7 +263,8 @@ def document_rows(
         "qr_svg": verification_qr_svg(url, code),
         "valid_until_text": date_id(valid_until),
     }
-    full.setdefault("date_text", date_id(timezone.localdate(now)))
+    if "date_text" not in full:
+        full["date_text"] = date_id(timezone.localdate(now))
     pdf = render_pdf(template=template, data=full)
     signature = {}
     if sign:

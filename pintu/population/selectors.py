@@ -80,12 +80,15 @@ def full_address(resident: Resident, village: Village | None = None) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def resident_letter_data(*, resident: Resident, village: Village | None = None) -> dict:
+def resident_letter_data(
+    *, resident: Resident, village: Village | None = None, today: dt.date | None = None
+) -> dict:
     """Everything a village letter prints about a resident, labels resolved.
 
     ``village``: the resident's village with its kecamatan and regency loaded (a letter already
     has it from its village office). What the resident object already holds is used as is; only
-    relations it lacks (village chain, hamlet, family) are read, in one query."""
+    relations it lacks (village chain, hamlet, family) are read, in one query. ``today``: the
+    date the age is counted on (the letter's date; default today)."""
     if village is not None and village.pk != resident.village_id:
         village = None
     linked = [name for name in ("hamlet", "family") if getattr(resident, f"{name}_id") is not None]
@@ -93,7 +96,7 @@ def resident_letter_data(*, resident: Resident, village: Village | None = None) 
         relations = [*linked, *([] if village is not None else ["village__district__regency"])]
         resident = Resident.objects.select_related(*relations).filter(pk=resident.pk).first() or resident
     village = village or resident.village
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     birth_text = date_text(resident.birth_date)
     if resident.birth_place:
         birth_text = f"{resident.birth_place.title()}, {birth_text}"

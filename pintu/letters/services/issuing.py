@@ -279,10 +279,10 @@ def _kop(office: OrgUnit) -> dict:
     }
 
 
-def _resident_data(resident, village=None) -> dict:
+def _resident_data(resident, village=None, today: dt.date | None = None) -> dict:
     from pintu.population.selectors import resident_letter_data
 
-    return resident_letter_data(resident=resident, village=village)
+    return resident_letter_data(resident=resident, village=village, today=today)
 
 
 def _letter_data(
@@ -377,7 +377,7 @@ def letter_issue(
             _("Nama penanda tangan belum diatur. Kepala desa mengisinya di Pengaturan surat."),
             code="letters.signer_missing",
         )
-    resident_data = _resident_data(resident, village_office.village)
+    resident_data = _resident_data(resident, village_office.village, on)
     number, scope_key, sequence = _take_number(
         office=village_office, letter_type=letter_type, config=config, on=on, sequence=sequence
     )
