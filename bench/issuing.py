@@ -191,6 +191,9 @@ def run_passes(subjects: dict, *, workers: int, rounds: int, per_round: int, lab
     from django.db import connection
 
     vendor = connection.vendor
+    shown = vendor  # and how the workers reach the server
+    if vendor == "postgresql":
+        shown += " via " + ("Unix socket" if connection.settings_dict["HOST"].startswith("/") else "TCP")
     # The worker processes fork before anything is compiled in this one (a server's workers fork
     # before their first request; Typst's threads do not survive a fork).
     runners = {count: Runner(subjects, count) for count in sorted({workers, 1}, reverse=True)}
@@ -214,7 +217,7 @@ def run_passes(subjects: dict, *, workers: int, rounds: int, per_round: int, lab
         }
         passes = "one process" if count == 1 else f"{count} processes"
         print(
-            f"[{vendor}, {passes}, {rounds} rounds, load {os.getloadavg()[0]:.2f}] {label} "
+            f"[{shown}, {passes}, {rounds} rounds, load {os.getloadavg()[0]:.2f}] {label} "
             f"{med['unsigned']:,.1f}/s vs bare typst compile {med['bare']:,.1f}/s: ratio {ratio:.0%} "
             f"(round by round {paired[0]:.0%}…{paired[-1]:.0%}, median {statistics.median(paired):.0%}); "
             f"signed {med['signed']:,.1f}/s: signing costs {signing_cost:+.0%} time per letter",
@@ -230,6 +233,8 @@ def run_passes(subjects: dict, *, workers: int, rounds: int, per_round: int, lab
     )
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{name}-{vendor}-latest.json"
-    out.write_text(json.dumps({"judged": judged, **{str(k): v for k, v in report.items()}}, indent=2))
+    out.write_text(
+        json.dumps({"judged": judged, "database": shown, **{str(k): v for k, v in report.items()}}, indent=2)
+    )
     print(f"details: {out.relative_to(ROOT)}")
     return report
