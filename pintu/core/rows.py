@@ -11,7 +11,8 @@ checked at its end), on SQLite one INSERT per table (in-process: no round trips 
 
 The INSERT of each model is built once; the values go through the same field methods Django's
 insert compiler uses (``pre_save`` with ``add=True`` — ``auto_now_add``, file names — then
-``get_db_prep_save``), so what is stored is what ``save()`` would store. Not for models with
+``get_db_prep_save``; a value of a type its field stores unchanged is taken as it is, see
+``_stored_as_is``), so what is stored is what ``save()`` would store. Not for models with
 signals, multi-table inheritance or database defaults; Pintu's hot-path models have none
 (``tests/test_core_rows.py`` compares the rows with ``save()``'s)."""
 
