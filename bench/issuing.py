@@ -9,6 +9,13 @@ processes at once, as N server workers would run N requests: the throughput view
 process compiles while another waits for its commit. Every subject, the bare engine included,
 gets the same N workers, each its own range of items; a round's rate is all the letters of the
 round over the round's wall time.
+
+Where the time goes is measured too, per letter: the CPU of the worker processes (all their
+threads: Typst compiles on helper threads as well), of it the compiles' share, the PostgreSQL
+server's processes (read from ``/proc``: the benchmarks run against a server on this machine),
+and the CPUs' idle time. In the throughput pass these add up to the round's wall time times the
+CPUs, so they show how a service's letter differs from a bare compile: the service's own work,
+the server's, a compile made slower by what ran between two compiles, and time nobody used.
 """
 
 from __future__ import annotations
@@ -53,6 +60,74 @@ def configure(*, sqlite: bool, db_name: str, media: str, signer_file: str) -> No
     import django
 
     django.setup()
+    _time_compiles()
+
+
+class _TimedCompiler:
+    """A thread's Typst compiler that adds up the CPU its compiles take (process CPU over each
+    compile: Typst's helper threads work for it while the caller waits)."""
+
+    seconds = 0.0  # of this process, every thread's compiler
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def compile(self, *args, **kwargs):
+        started = time.process_time()
+        try:
+            return self.inner.compile(*args, **kwargs)
+        finally:
+            _TimedCompiler.seconds += time.process_time() - started
+
+
+def _time_compiles() -> None:
+    """Every compile, the service's and the bare engine's, through ``_TimedCompiler``."""
+    from pintu.documents import rendering
+
+    real = rendering._compiler
+
+    def timed():
+        compiler = getattr(rendering._local, "timed", None)
+        if compiler is None:
+            compiler = rendering._local.timed = _TimedCompiler(real())
+        return compiler
+
+    rendering._compiler = timed
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _system_cpu() -> tuple[float, float] | None:
+    """(seconds every CPU was idle, CPU seconds of the PostgreSQL server's processes) since
+    boot, from ``/proc``; None where there is no ``/proc``."""
+    try:
+        with open("/proc/stat") as fh:
+            fields = fh.readline().split()
+        idle = (int(fields[4]) + int(fields[5])) / _TICK  # idle + iowait
+    except (OSError, IndexError, ValueError):
+        return None
+    server = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                stat = fh.read()
+        except OSError:
+            continue  # ended meanwhile
+        if stat[stat.index("(") + 1 : stat.rindex(")")].startswith("postgres"):
+            rest = stat[stat.rindex(")") + 2 :].split()
+            server += int(rest[11]) + int(rest[12])  # utime + stime
+    return idle, server / _TICK
+
+
+def _work(call, index: int, items) -> tuple[float, float]:
+    """Run ``items``; (CPU seconds of this process, of it in compiles)."""
+    cpu, compiles = time.process_time(), _TimedCompiler.seconds
+    for item in items:
+        call(index, item)
+    return time.process_time() - cpu, _TimedCompiler.seconds - compiles
 
 
 def village_offices(count: int):
@@ -109,10 +184,7 @@ def _worker(index: int, conn) -> None:
         if task is None:
             break
         name, items = task
-        call = _SUBJECTS[name]
-        for item in items:
-            call(index, item)
-        conn.send(True)
+        conn.send(_work(_SUBJECTS[name], index, items))
     connections.close_all()
 
 
@@ -124,6 +196,7 @@ class Runner:
 
     def __init__(self, subjects: dict, workers: int):
         self.workers = workers
+        self.cpu: dict[str, dict[str, float]] = {}  # subject -> seconds (measured rounds only)
         _SUBJECTS.clear()
         _SUBJECTS.update(subjects)
         self.pipes, self.processes = [], []
@@ -139,22 +212,49 @@ class Runner:
                 self.pipes.append(parent)
                 self.processes.append(process)
 
-    def run(self, name: str, per_worker: int) -> float:
+    def run(self, name: str, per_worker: int, *, measured: bool = True) -> float:
         batches = []
         for _index in range(self.workers):
             batches.append(range(Runner.serial, Runner.serial + per_worker))
             Runner.serial += per_worker
+        system = _system_cpu()
         started = time.perf_counter()
         if self.workers == 1:
-            call = _SUBJECTS[name]
-            for item in batches[0]:
-                call(0, item)
+            spent = [_work(_SUBJECTS[name], 0, batches[0])]
         else:
             for pipe, items in zip(self.pipes, batches, strict=True):
                 pipe.send((name, items))
-            for pipe in self.pipes:
-                pipe.recv()
-        return per_worker * self.workers / (time.perf_counter() - started)
+            spent = [pipe.recv() for pipe in self.pipes]
+        wall = time.perf_counter() - started
+        after = _system_cpu()
+        if measured:
+            total = self.cpu.setdefault(name, dict.fromkeys(("letters", "wall", "worker", "compile"), 0.0))
+            total["letters"] += per_worker * self.workers
+            total["wall"] += wall
+            total["worker"] += sum(cpu for cpu, _compiles in spent)
+            total["compile"] += sum(compiles for _cpu, compiles in spent)
+            if system is not None and after is not None:
+                total["idle"] = total.get("idle", 0.0) + after[0] - system[0]
+                total["server"] = total.get("server", 0.0) + after[1] - system[1]
+        return per_worker * self.workers / wall
+
+    def cpu_per_letter(self) -> dict[str, dict[str, float]]:
+        """Subject -> milliseconds per letter: compile, worker besides the compiles, server, idle,
+        and the CPUs' whole time (wall × CPUs, what the others are shares of)."""
+        out = {}
+        cpus = os.cpu_count() or 1
+        for name, total in self.cpu.items():
+            letters = total["letters"] or 1
+            row = {
+                "compile": total["compile"],
+                "worker besides": total["worker"] - total["compile"],
+            }
+            if "server" in total:
+                row["server"] = total["server"]
+                row["idle"] = total["idle"]
+            row["all CPUs"] = total["wall"] * cpus
+            out[name] = {key: 1000 * value / letters for key, value in row.items()}
+        return out
 
     def close(self) -> None:
         for pipe in self.pipes:
@@ -165,7 +265,7 @@ class Runner:
     def interleaved(self, rounds: int, per_worker: int, *, warm_up: int = 5) -> dict[str, float]:
         """Median letters/s of each subject over ``rounds`` interleaved rounds."""
         for name in _SUBJECTS:  # fonts, templates, QR shape, connections — in every worker
-            self.run(name, warm_up)
+            self.run(name, warm_up, measured=False)
         rates: dict[str, list[float]] = {name: [] for name in _SUBJECTS}
         for _round in range(rounds):
             for name in _SUBJECTS:
@@ -208,7 +308,9 @@ def run_passes(subjects: dict, *, workers: int, rounds: int, per_round: int, lab
         # Each round of the service next to the bare round just before it (the same machine
         # state): how far the ratio moves on a noisy machine.
         paired = sorted(u / b for u, b in zip(runner.rates["unsigned"], runner.rates["bare"], strict=True))
+        spent = runner.cpu_per_letter()
         report[count] = {
+            "cpu_ms_per_letter": spent,
             "rates": runner.rates,
             "median": med,
             "ratio": ratio,
@@ -221,6 +323,14 @@ def run_passes(subjects: dict, *, workers: int, rounds: int, per_round: int, lab
             f"{med['unsigned']:,.1f}/s vs bare typst compile {med['bare']:,.1f}/s: ratio {ratio:.0%} "
             f"(round by round {paired[0]:.0%}…{paired[-1]:.0%}, median {statistics.median(paired):.0%}); "
             f"signed {med['signed']:,.1f}/s: signing costs {signing_cost:+.0%} time per letter",
+            flush=True,
+        )
+        print(
+            "    ms per letter: "
+            + " | ".join(
+                f"{subject} " + ", ".join(f"{key} {value:.2f}" for key, value in parts.items())
+                for subject, parts in spent.items()
+            ),
             flush=True,
         )
     judged = workers if vendor == "postgresql" else 1
