@@ -11,6 +11,8 @@ head), then interleaves rounds (A B C A B C …) of
 * baseline — ``typst.Compiler.compile`` of ``common/example.typ`` (a one-page letter with a
   table, a QR code and the verification footer) with complete data sets prepared beforehand
   (number, code, URL and QR SVG of each letter), the compiler reused as the service reuses it;
+* one-shot — the same through ``typst.compile``, which reads fonts and template anew each time
+  (for reference only);
 * unsigned — ``documents.services.document_issue(sign=False)``: a new verification code, its
   QR code and URL, the same render, SHA-256, the PDF stored (file + Upload row), the
   IssuedDocument row and its audit entry, one transaction per letter;
@@ -35,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.issuing import configure, item_count, run_passes, village_offices  # noqa: E402
+from bench.issuing import configure, item_count, one_shot, run_passes, village_offices  # noqa: E402
 
 LETTER = {
     "kop": {
@@ -116,7 +118,12 @@ def main() -> None:
 
         return run
 
-    subjects = {"bare": bare, "unsigned": issue(False), "signed": issue(True)}
+    subjects = {
+        "bare": bare,
+        "one-shot": lambda _worker, i: one_shot(path, inputs[i]),
+        "unsigned": issue(False),
+        "signed": issue(True),
+    }
     run_passes(
         subjects,
         workers=most,

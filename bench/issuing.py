@@ -274,14 +274,38 @@ class Runner:
         return {name: statistics.median(values) for name, values in rates.items()}
 
 
+SUBJECTS = 4  # bare, one-shot, unsigned, signed
+
+
 def item_count(rounds: int, per_worker: int, workers: int, warm_up: int = 5) -> int:
     """How many distinct items a run with these settings draws (bare inputs are prepared ahead)."""
-    return (rounds * per_worker + warm_up) * (workers + 1) * 3  # the one-process pass too
+    return (rounds * per_worker + warm_up) * (workers + 1) * SUBJECTS  # the one-process pass too
+
+
+def one_shot(path: str, data: str) -> None:
+    """The engine's one-call API, ``typst.compile``: fonts and template read anew for each letter
+    (the way the issue's own stack measurement ran Typst). A reference figure, not the judged
+    baseline: the service keeps one compiler per thread, so it is judged against that."""
+    import typst
+
+    from pintu.documents.rendering import FONT_DIR, TEMPLATE_ROOT
+
+    started = time.process_time()
+    typst.compile(
+        path,
+        root=str(TEMPLATE_ROOT),
+        font_paths=[str(FONT_DIR)] if FONT_DIR.is_dir() else [],
+        ignore_system_fonts=True,
+        format="pdf",
+        sys_inputs={"data": data},
+    )
+    _TimedCompiler.seconds += time.process_time() - started
 
 
 def run_passes(subjects: dict, *, workers: int, rounds: int, per_round: int, label: str, name: str) -> dict:
     """The one-process pass and the ``workers`` pass, printed; the goals judged; the details
-    written to ``bench/results/<name>-<vendor>-latest.json``. ``subjects``: bare, unsigned, signed.
+    written to ``bench/results/<name>-<vendor>-latest.json``. ``subjects``: bare, one-shot,
+    unsigned, signed.
 
     PostgreSQL is judged on the throughput pass (a server's workers issue at once). SQLite lets
     one writer in at a time and the render happens inside the issuing transaction, so its
@@ -309,7 +333,9 @@ def run_passes(subjects: dict, *, workers: int, rounds: int, per_round: int, lab
         # state): how far the ratio moves on a noisy machine.
         paired = sorted(u / b for u, b in zip(runner.rates["unsigned"], runner.rates["bare"], strict=True))
         spent = runner.cpu_per_letter()
+        against_one_shot = med["unsigned"] / med["one-shot"]
         report[count] = {
+            "ratio_to_one_shot": against_one_shot,
             "cpu_ms_per_letter": spent,
             "rates": runner.rates,
             "median": med,
@@ -323,6 +349,11 @@ def run_passes(subjects: dict, *, workers: int, rounds: int, per_round: int, lab
             f"{med['unsigned']:,.1f}/s vs bare typst compile {med['bare']:,.1f}/s: ratio {ratio:.0%} "
             f"(round by round {paired[0]:.0%}…{paired[-1]:.0%}, median {statistics.median(paired):.0%}); "
             f"signed {med['signed']:,.1f}/s: signing costs {signing_cost:+.0%} time per letter",
+            flush=True,
+        )
+        print(
+            f"    for reference, one call of typst.compile per letter (fonts and template read each "
+            f"time): {med['one-shot']:,.1f}/s; the service is {against_one_shot:.0%} of that",
             flush=True,
         )
         print(

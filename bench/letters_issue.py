@@ -11,6 +11,8 @@ Rounds are interleaved (A B C A B C …), see ``bench/issuing.py``:
 
 * bare — ``typst.Compiler.compile`` of ``letters/domisili.typ`` with complete data sets prepared
   beforehand (resident data, number, verification code, URL and QR SVG of each letter);
+* one-shot — the same through ``typst.compile``, which reads fonts and template anew each time
+  (for reference: the service keeps a compiler per thread and is judged against ``bare``);
 * unsigned — ``letter_issue(sign=False)`` (the signature switched off, bench and tests only), to
   see what the letter service itself costs;
 * signed — ``letter_issue`` as the counter uses it (local signer, demo EC P-256 key).
@@ -35,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.issuing import configure, item_count, run_passes, village_offices  # noqa: E402
+from bench.issuing import configure, item_count, one_shot, run_passes, village_offices  # noqa: E402
 
 
 def world(count: int):
@@ -163,7 +165,12 @@ def main() -> None:
 
         return run
 
-    subjects = {"bare": bare, "unsigned": issue(False), "signed": issue(True)}
+    subjects = {
+        "bare": bare,
+        "one-shot": lambda _worker, i: one_shot(path, inputs[i]),
+        "unsigned": issue(False),
+        "signed": issue(True),
+    }
     run_passes(
         subjects,
         workers=most,
