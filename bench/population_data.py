@@ -17,46 +17,12 @@ from pathlib import Path
 
 from faker.providers.person.id_ID import Provider as Names
 
-from pintu.population.importing import OPENSID_COLUMNS
+from pintu.population.importing import OPENSID_COLUMNS, RESIDENT_COPY_COLUMNS
 
 HEADER = list(OPENSID_COLUMNS)
 NULL = "\\N"  # the NULL marker of the baseline COPY files
-TABLE_COLUMNS = [
-    "village_id",
-    "family_id",
-    "nik",
-    "nik_is_temporary",
-    "full_name",
-    "name_key",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "birth_certificate",
-    "religion",
-    "education",
-    "education_current",
-    "occupation",
-    "marital_status",
-    "blood_type",
-    "family_relation",
-    "citizenship",
-    "disability",
-    "residency",
-    "father_nik",
-    "father_name",
-    "mother_nik",
-    "mother_name",
-    "marriage_date",
-    "phone",
-    "hamlet_id",
-    "rw",
-    "rt",
-    "address",
-    "status",
-    "status_date",
-    "created_at",
-    "updated_at",
-]
+# The import's own COPY columns without the id (the baseline's rows are numbered by the table).
+TABLE_COLUMNS = [column for column in RESIDENT_COPY_COLUMNS if column != "id"]
 
 HAMLETS = [
     "Krajan",

@@ -542,7 +542,7 @@ def _write_orm(village_id, new_families, new_residents, heads) -> dict[str, int]
     return family_ids
 
 
-_RESIDENT_COPY_COLUMNS = (
+RESIDENT_COPY_COLUMNS = (
     "id",
     "village_id",
     "family_id",
@@ -607,7 +607,7 @@ def _write_postgres(village_id, new_families, new_residents, heads) -> dict[str,
         nik_ids = {}
         raw = cursor.cursor  # the psycopg cursor (COPY)
         table = Resident._meta.db_table
-        with raw.copy(f"COPY {table} ({', '.join(_RESIDENT_COPY_COLUMNS)}) FROM STDIN") as copy:
+        with raw.copy(f"COPY {table} ({', '.join(RESIDENT_COPY_COLUMNS)}) FROM STDIN") as copy:
             for rid, row in zip(resident_ids, new_residents, strict=True):
                 nik_ids[row["nik"]] = rid
                 copy.write_row(
