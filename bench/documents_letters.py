@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.issuing import configure, item_count, one_shot, run_passes, village_offices  # noqa: E402
+from bench.issuing import configure, engine_subjects, item_count, run_passes, village_offices  # noqa: E402
 
 LETTER = {
     "kop": {
@@ -68,7 +68,7 @@ def main() -> None:
     )
 
     from pintu.documents import issuing
-    from pintu.documents.rendering import _compiler, template_path
+    from pintu.documents.rendering import template_path
     from pintu.documents.services import document_issue
     from pintu.documents.signing import signer
 
@@ -99,9 +99,6 @@ def main() -> None:
     path = str(template_path(TEMPLATE))
     inputs = [bare_data(i) for i in range(item_count(args.rounds, args.per_round, most))]
 
-    def bare(_worker, i):
-        _compiler().compile(input=path, format="pdf", sys_inputs={"data": inputs[i]})
-
     def issue(sign):
         def run(worker, item):
             document_issue(
@@ -118,12 +115,7 @@ def main() -> None:
 
         return run
 
-    subjects = {
-        "bare": bare,
-        "one-shot": lambda _worker, i: one_shot(path, inputs[i]),
-        "unsigned": issue(False),
-        "signed": issue(True),
-    }
+    subjects = {**engine_subjects(path, inputs), "unsigned": issue(False), "signed": issue(True)}
     run_passes(
         subjects,
         workers=most,

@@ -282,6 +282,20 @@ def item_count(rounds: int, per_worker: int, workers: int, warm_up: int = 5) -> 
     return (rounds * per_worker + warm_up) * (workers + 1) * SUBJECTS  # the one-process pass too
 
 
+def engine_subjects(path: str, inputs: list[str]) -> dict:
+    """The engine's two subjects over data prepared beforehand (``inputs[item]``): ``bare``, the
+    compiler kept per thread as the service keeps it (the judged baseline), and ``one-shot``."""
+    from pintu.documents import rendering
+
+    def bare(_worker, item):
+        rendering._compiler().compile(input=path, format="pdf", sys_inputs={"data": inputs[item]})
+
+    def one(_worker, item):
+        one_shot(path, inputs[item])
+
+    return {"bare": bare, "one-shot": one}
+
+
 def one_shot(path: str, data: str) -> None:
     """The engine's one-call API, ``typst.compile``: fonts and template read anew for each letter
     (the way the issue's own stack measurement ran Typst). A reference figure, not the judged
