@@ -13,9 +13,10 @@ round over the round's wall time.
 Where the time goes is measured too, per letter: the CPU of the worker processes (all their
 threads: Typst compiles on helper threads as well), of it the compiles' share, the PostgreSQL
 server's processes (read from ``/proc``: the benchmarks run against a server on this machine),
-and the CPUs' idle time. In the throughput pass these add up to the round's wall time times the
-CPUs, so they show how a service's letter differs from a bare compile: the service's own work,
-the server's, a compile made slower by what ran between two compiles, and time nobody used.
+and the CPUs' idle time. In the throughput pass these add up, within a few per cent (the
+kernel's own threads, other processes), to the round's wall time times the CPUs. So they show
+how a service's letter differs from a bare compile: the service's own work, the server's, a
+compile made slower by what ran between two compiles, and time nobody used.
 """
 
 from __future__ import annotations
@@ -274,12 +275,12 @@ class Runner:
         return {name: statistics.median(values) for name, values in rates.items()}
 
 
-SUBJECTS = 4  # bare, one-shot, unsigned, signed
+SUBJECT_COUNT = 4  # bare, one-shot, unsigned, signed
 
 
 def item_count(rounds: int, per_worker: int, workers: int, warm_up: int = 5) -> int:
     """How many distinct items a run with these settings draws (bare inputs are prepared ahead)."""
-    return (rounds * per_worker + warm_up) * (workers + 1) * SUBJECTS  # the one-process pass too
+    return (rounds * per_worker + warm_up) * (workers + 1) * SUBJECT_COUNT  # the one-process pass too
 
 
 def engine_subjects(path: str, inputs: list[str]) -> dict:
